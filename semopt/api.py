@@ -1,0 +1,115 @@
+"""``semopt.solve``: the one door joining problems and solvers.
+
+Look up the solver, check it accepts the problem, validate the problem and
+the options, run on a private copy (the caller's problem is never mutated),
+re-check the solution with ``problem.evaluate`` and build the
+:class:`~semopt.result.Result`.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+from semopt._options import parse_options
+from semopt._validation import check_scalar, rng
+from semopt.errors import InvalidProblemError, SolverError
+from semopt.registry import get_solver, solvers_for
+from semopt.result import Result, Status
+
+__all__ = ["solve", "available_solvers"]
+
+
+def _check_problem(problem: Any) -> None:
+    for attr in ("evaluate", "validate", "sense"):
+        if not hasattr(problem, attr):
+            raise InvalidProblemError(
+                f"`problem` must be a semopt problem (with evaluate, validate and sense); "
+                f"got {type(problem).__name__}."
+            )
+
+
+def available_solvers(problem: Any) -> list[str]:
+    """Sorted names of the solvers that apply to ``problem`` and whose dependencies are installed.
+
+    Examples
+    --------
+    >>> import semopt
+    >>> prob = semopt.scenarios.load("semantic-mec", users=4, seed=0)
+    >>> "bcd" in semopt.available_solvers(prob)
+    True
+    """
+    _check_problem(problem)
+    return [spec.name for spec in solvers_for(problem)]
+
+
+def solve(
+    problem: Any,
+    solver: str,
+    *,
+    seed: int | None = None,
+    time_limit: float | None = None,
+    **options: Any,
+) -> Result:
+    """Solve ``problem`` with the registered solver named ``solver``.
+
+    Parameters
+    ----------
+    problem : semopt problem
+        E.g. from :func:`semopt.scenarios.load`.  Never modified.
+    solver : str
+        A name from :func:`available_solvers`.
+    seed : int, optional
+        Seeds every random draw of the solver; same seed, same result.
+    time_limit : float, optional
+        Wall-clock budget in seconds; on expiry the best solution so far is
+        returned with status ``"time_limit"``.
+    **options
+        Solver options (``max_iter``, ``tol``, ``callback``...); see
+        ``semopt.solvers.describe(name)``.
+
+    Returns
+    -------
+    Result
+        ``feasible`` and ``objective`` come from ``problem.evaluate``.
+
+    Raises
+    ------
+    SolverError
+        Unknown solver, a solver that does not apply, an unknown or bad
+        option, or a missing optional dependency.
+    InvalidProblemError
+        The problem's data are malformed.
+    """
+    _check_problem(problem)
+    spec = get_solver(solver, problem)
+    if time_limit is not None:
+        time_limit = check_scalar("time_limit", time_limit, low=0.0, low_inclusive=False,
+                                  error=SolverError)
+    opts = parse_options(spec.name, spec.options, options)
+    problem.validate()
+    generator = rng(seed)
+    work = copy.deepcopy(problem)
+    start = time.perf_counter()
+    out = spec.func(work, rng=generator, time_limit=time_limit, **opts)
+    elapsed = time.perf_counter() - start
+    verdict = problem.evaluate(out.solution)
+    status, message = out.status, out.message
+    if not verdict.feasible and status in (Status.OPTIMAL, Status.CONVERGED, Status.MAX_ITER):
+        status = Status.INFEASIBLE
+        message = (f"{spec.name} found no feasible solution; violated: "
+                   + "; ".join(verdict.violations[:3]))
+    metrics = dict(verdict.metrics)
+    metrics.update(out.metrics)
+    return Result(
+        status=status,
+        objective=float(verdict.objective),
+        solution=out.solution,
+        feasible=bool(verdict.feasible),
+        metrics=metrics,
+        history=list(out.history),
+        solve_time=elapsed,
+        solver=spec.name,
+        message=message,
+    )

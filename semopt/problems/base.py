@@ -1,0 +1,32 @@
+"""What every semopt problem is: validated data that *judges* solutions (pymoo's Problem role)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from semopt.result import Evaluation
+
+__all__ = ["Problem"]
+
+
+class Problem(ABC):
+    """Base of every problem family.
+
+    A problem holds validated data, exposes sizes as plain attributes and
+    judges any solution with :meth:`evaluate`; it never searches.
+    """
+
+    sense: ClassVar[str]
+
+    @abstractmethod
+    def validate(self) -> None:
+        """Raise :class:`~semopt.errors.InvalidProblemError` naming the first bad field."""
+
+    @abstractmethod
+    def evaluate(self, solution: Any) -> Evaluation:
+        """Score ``solution`` and name every violated constraint."""
+
+    def better(self, a: float, b: float) -> bool:
+        """True when objective ``a`` is strictly better than ``b`` in this problem's sense."""
+        return a > b if self.sense == "max" else a < b

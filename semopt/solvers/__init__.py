@@ -1,0 +1,1 @@
+"""Solvers, one module per algorithm family; importing this package registers them all."""
