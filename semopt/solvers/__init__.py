@@ -1,1 +1,3 @@
 """Solvers, one module per algorithm family; importing this package registers them all."""
+
+from semopt.solvers import baselines, bcd  # noqa: F401

@@ -1,0 +1,178 @@
+"""Algorithm 4 of seed 002: block coordinate descent over association, subcarriers, semantic mode, compute.
+
+Each outer iteration runs Algorithm 1 (association swap matching), Algorithm
+2 (subcarrier swap matching) and Algorithm 3 (eq 25 and eq 26 in turn until
+the objective settles).  Every block only accepts changes that improve the
+merit (deadline violation first, then reward), so the objective after each
+iteration never decreases while deadlines are met.
+
+The same driver, with blocks held fixed or the compute model replaced,
+gives the paper's baselines (:mod:`semopt.solvers.baselines`): one loop, no
+copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from semopt._loop import Loop
+from semopt._options import CALLBACK, MAX_ITER, TOL, Option
+from semopt.problems.semantic_offloading import OffloadingSolution, SemanticOffloading
+from semopt.registry import SolverOutput, register_solver
+from semopt.result import Status
+from semopt.solvers import offloading as blocks
+from semopt.solvers.matching import RULES, run_swaps
+
+__all__ = ["BCDConfig", "run_bcd", "BCD_OPTIONS"]
+
+BCD_OPTIONS: dict[str, Option] = {
+    "max_iter": Option(30, "int", MAX_ITER.doc, low=1),
+    "tol": Option(1e-6, "float", TOL.doc, low=0.0),
+    "init": Option("nearest", "choice", "Start: nearest-BS or random association.", choices=("nearest", "random")),
+    "compute_method": Option("kkt", "choice", "eq 26 by KKT closed form or CVXPY geometric program.",
+                             choices=("kkt", "cvxpy")),
+    "swap_rule": Option("welfare", "choice", "Swap-blocking rule of the matchings (see semopt.solvers.matching).",
+                        choices=RULES),
+    "inner_max_iter": Option(20, "int", "Maximum iterations of Algorithm 3 per outer iteration.", low=1),
+    "starts": Option(3, "int", "Runs of Algorithm 4 (the first from `init`, the others from random "
+                     "associations); the best is kept.", low=1),
+    "callback": CALLBACK,
+}
+
+
+@dataclass(frozen=True)
+class BCDConfig:
+    """Which blocks BCD optimises and how (the baselines hold some fixed)."""
+
+    max_iter: int = 30
+    tol: float = 1e-6
+    init: str = "nearest"
+    compute_method: str = "kkt"  # "kkt" | "cvxpy" | "uniform"
+    swap_rule: str = "welfare"
+    inner_max_iter: int = 20
+    starts: int = 1
+    callback: object = None
+    fixed_assoc: np.ndarray | None = None
+    fixed_semantic: np.ndarray | None = None
+    planning_flops: np.ndarray | None = None  # c_i the planner believes (Linear baseline)
+
+
+def _communication(model, sol, cfg: BCDConfig, out_of_time) -> tuple[OffloadingSolution, int]:
+    kw = {"rule": cfg.swap_rule, "better": blocks.OffloadingModel.better, "out_of_time": out_of_time}
+    swaps = 0
+    if cfg.fixed_assoc is None:
+        sol, _, n = run_swaps(blocks.association_matching(model), sol, model.assess, **kw)
+        swaps += n
+    sol, _, n = run_swaps(blocks.subcarrier_matching(model), sol, model.assess, **kw)
+    return sol, swaps + n
+
+
+def _computation(model, sol: OffloadingSolution, cfg: BCDConfig) -> OffloadingSolution:
+    """Algorithm 3: eq 25 then eq 26 until the objective settles; keeps only improvements."""
+    best, best_score = sol, model.assess(sol)
+    _, rate = model.rates(sol.carrier)
+    current = sol
+    for _ in range(cfg.inner_max_iter):
+        trial = current.copy()
+        if cfg.fixed_semantic is None:
+            trial.semantic = blocks.semantic_step(model, trial, rate)
+        trial.compute = blocks.compute_step(model, trial, rate, cfg.compute_method)
+        score = model.assess(trial)
+        if not model.better(score, best_score):
+            break
+        gain = score.objective - best_score.objective
+        best, best_score, current = trial, score, trial
+        if best_score.violation == 0 and gain <= cfg.tol * max(1.0, abs(best_score.objective)):
+            break
+    return best
+
+
+def run_bcd(problem: SemanticOffloading, rng: np.random.Generator, time_limit: float | None,
+            cfg: BCDConfig) -> SolverOutput:
+    """Run Algorithm 4 (or a baseline's restriction of it) ``cfg.starts`` times; keep the best."""
+    u, k, n = problem.gain.shape
+    if u > k * n:
+        sol = _overfull_solution(problem)
+        return SolverOutput(sol, Status.INFEASIBLE, [], (
+            f"(2) {u} users but only K x N = {k * n} subcarriers: some user gets none"))
+    planner = blocks.OffloadingModel(problem, cfg.planning_flops)
+    judge = planner if cfg.planning_flops is None else blocks.OffloadingModel(problem)
+    clock = Loop(max_iter=1, tol=0.0, time_limit=time_limit, callback=None)
+    best = None
+    for start in range(cfg.starts):
+        if start and clock.out_of_time():
+            break
+        init = cfg.init if start == 0 else "random"
+        remaining = None if time_limit is None else max(time_limit - clock.elapsed(), 0.0)
+        out, score = _run_once(planner, judge, rng, remaining, cfg, init)
+        if best is None or judge.better(score, best[1]):
+            best = (out, score)
+        if out.status in (Status.STOPPED, Status.TIME_LIMIT):
+            break
+    out = best[0]
+    out.metrics["starts"] = float(start + 1)
+    return out
+
+
+def _run_once(planner, judge, rng, time_limit, cfg: BCDConfig, init: str):
+    sol = blocks.initial_solution(planner, rng, init, cfg.fixed_assoc)
+    if cfg.fixed_semantic is not None:
+        sol.semantic = np.asarray(cfg.fixed_semantic, dtype=bool).copy()
+    _, rate = planner.rates(sol.carrier)
+    sol.compute = blocks.compute_step(planner, sol, rate, cfg.compute_method)
+    loop = Loop(max_iter=cfg.max_iter, tol=cfg.tol, time_limit=time_limit, callback=cfg.callback)
+    swaps = 0
+    while loop.running():
+        sol, n_swaps = _communication(planner, sol, cfg, loop.out_of_time)
+        swaps += n_swaps
+        sol = _computation(planner, sol, cfg)
+        loop.record(judge.assess(sol).objective, sol)
+    # Stabilise both matchings for the final semantic modes and compute (Propositions 1-2).
+    for _ in range(cfg.max_iter):
+        if loop.out_of_time():
+            break
+        sol, n_swaps = _communication(planner, sol, cfg, loop.out_of_time)
+        swaps += n_swaps
+        if n_swaps == 0:
+            break
+    final = judge.assess(sol)
+    if loop.history and final.objective != loop.history[-1]:
+        loop.history.append(final.objective)
+    out = SolverOutput(sol, loop.status or Status.MAX_ITER, loop.history, loop.message,
+                       {"iterations": float(len(loop.history)), "swaps": float(swaps)})
+    return out, final
+
+
+def _overfull_solution(problem: SemanticOffloading) -> OffloadingSolution:
+    """Nearest-BS association with subcarriers dealt while they last, to report what fails."""
+    u, k, n = problem.gain.shape
+    assoc = problem.nearest_bs().astype(np.int64)
+    carrier = np.full((k, n), -1, dtype=np.int64)
+    for b in range(k):
+        members = np.flatnonzero(assoc == b)[:n]
+        carrier[b, : members.size] = members
+    compute = problem.edge_capacity[assoc] / np.bincount(assoc, minlength=k)[assoc]
+    return OffloadingSolution(assoc, carrier, np.zeros(u, bool), compute)
+
+
+@register_solver("bcd", problems=(SemanticOffloading,), options=BCD_OPTIONS)
+def bcd(problem: SemanticOffloading, *, rng: np.random.Generator, time_limit: float | None,
+        **options) -> SolverOutput:
+    """Algorithm 4 of seed 002: BCD of swap matchings (Alg 1-2) and semantic/compute allocation (Alg 3).
+
+    Options: ``max_iter``, ``tol``, ``init`` ("nearest" | "random"),
+    ``compute_method`` ("kkt" | "cvxpy"), ``swap_rule`` ("paper" |
+    "welfare"), ``inner_max_iter``, ``starts``, ``callback``.
+
+    Notes
+    -----
+    The swap matchings are local searches whose end point depends on the
+    start (on the default scenario, single runs from different random
+    starts spread by about 3 % in reward), so ``bcd`` keeps the best of
+    ``starts = 3`` runs: the draft start of ``init`` and two random
+    associations.  ``starts=1`` is the paper's single run.  The baselines
+    default to one run, as in §IV-C; give them ``starts=3`` for equal budgets.
+    """
+    return run_bcd(problem, rng, time_limit, BCDConfig(**options))
