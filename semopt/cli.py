@@ -36,6 +36,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 import semopt
 from semopt.bench import (
     ArgumentError,
+    Comparison,
     ProgressHook,
     Record,
     Summary,
@@ -48,7 +49,6 @@ from semopt.bench import (
     summarize,
     write_csv,
 )
-from semopt.bench.tables import Comparison
 from semopt.errors import ScenarioError, SemoptError
 from semopt.registry import get_solver
 
@@ -228,7 +228,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     console.print(f"solver runs: {len(records)}, instances: {len(records) // len(solvers)}, "
                   f"wall time: {elapsed:.1f} s")
     if args.out is not None:
-        for path in _save(Path(args.out), records, summaries):
+        try:
+            paths = _save(Path(args.out), records, summaries)
+        except OSError as exc:
+            raise ArgumentError(f"Cannot write the results into {args.out!r}: {exc}.") from None
+        for path in paths:
             console.print(f"wrote {path}")
     return 0
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import semopt
-from semopt.bench.sweep import Scalar, Sweep, SweepError
+from semopt.bench.sweep import ArgumentError, Scalar, Sweep, SweepError
 from semopt.errors import ScenarioError, SolverError, closest
 from semopt.registry import get_solver
 
@@ -145,14 +145,16 @@ def _check(
             )
         if sweep.param in overrides:
             raise SweepError(f"{sweep.param!r} is both swept and set; give it once.")
+        if not sweep.values:
+            raise SweepError(f"The sweep of {sweep.param!r} has no values.")
     if not solvers:
         raise SolverError("Give at least one solver.")
     if len(set(solvers)) != len(solvers):
         raise SolverError(f"A solver is listed twice: {', '.join(solvers)}.")
     if not seeds:
-        raise ScenarioError("Give at least one seed.")
+        raise ArgumentError("Give at least one seed.")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise SolverError(f"`workers` must be an integer >= 1; got {workers!r}.")
+        raise ArgumentError(f"`workers` must be an integer >= 1; got {workers!r}.")
     # Build the first instance here: a bad override value or an unknown solver fails now, once.
     first = dict(overrides)
     if sweep is not None:
@@ -219,12 +221,15 @@ def run_bench(
     Raises
     ------
     ScenarioError
-        Unknown scenario, unknown or bad override, no seeds, ``seed`` overridden.
+        Unknown scenario, unknown or bad override, ``seed`` overridden.
     SweepError
-        The swept parameter is not an override of the scenario, or is also set.
+        The swept parameter is not an override of the scenario, is also set,
+        or has no values.
     SolverError
         No solver, a solver listed twice, an unknown solver or one that does
-        not apply, or ``workers < 1``.
+        not apply.
+    ArgumentError
+        No seeds, or ``workers`` not an integer >= 1.
 
     Notes
     -----

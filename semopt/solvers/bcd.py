@@ -36,7 +36,7 @@ BCD_OPTIONS: dict[str, Option] = {
     "swap_rule": Option("welfare", "choice", "Swap-blocking rule of the matchings (see semopt.solvers.matching).",
                         choices=RULES),
     "inner_max_iter": Option(20, "int", "Maximum iterations of Algorithm 3 per outer iteration.", low=1),
-    "starts": Option(3, "int", "Runs of Algorithm 4 (the first from `init`, the others from random "
+    "starts": Option(5, "int", "Runs of Algorithm 4 (the first from `init`, the others from random "
                      "associations); the best is kept.", low=1),
     "callback": CALLBACK,
 }
@@ -94,9 +94,7 @@ def run_bcd(problem: SemanticOffloading, rng: np.random.Generator, time_limit: f
     """Run Algorithm 4 (or a baseline's restriction of it) ``cfg.starts`` times; keep the best."""
     u, k, n = problem.gain.shape
     if u > k * n:
-        sol = _overfull_solution(problem)
-        return SolverOutput(sol, Status.INFEASIBLE, [], (
-            f"(2) {u} users but only K x N = {k * n} subcarriers: some user gets none"))
+        return blocks.overfull_output(problem)
     planner = blocks.OffloadingModel(problem, cfg.planning_flops)
     judge = planner if cfg.planning_flops is None else blocks.OffloadingModel(problem)
     clock = Loop(max_iter=1, tol=0.0, time_limit=time_limit, callback=None)
@@ -145,18 +143,6 @@ def _run_once(planner, judge, rng, time_limit, cfg: BCDConfig, init: str):
     return out, final
 
 
-def _overfull_solution(problem: SemanticOffloading) -> OffloadingSolution:
-    """Nearest-BS association with subcarriers dealt while they last, to report what fails."""
-    u, k, n = problem.gain.shape
-    assoc = problem.nearest_bs().astype(np.int64)
-    carrier = np.full((k, n), -1, dtype=np.int64)
-    for b in range(k):
-        members = np.flatnonzero(assoc == b)[:n]
-        carrier[b, : members.size] = members
-    compute = problem.edge_capacity[assoc] / np.bincount(assoc, minlength=k)[assoc]
-    return OffloadingSolution(assoc, carrier, np.zeros(u, bool), compute)
-
-
 @register_solver("bcd", problems=(SemanticOffloading,), options=BCD_OPTIONS)
 def bcd(problem: SemanticOffloading, *, rng: np.random.Generator, time_limit: float | None,
         **options) -> SolverOutput:
@@ -171,7 +157,7 @@ def bcd(problem: SemanticOffloading, *, rng: np.random.Generator, time_limit: fl
     The swap matchings are local searches whose end point depends on the
     start (on the default scenario, single runs from different random
     starts spread by about 3 % in reward), so ``bcd`` keeps the best of
-    ``starts = 3`` runs: the draft start of ``init`` and two random
+    ``starts = 5`` runs: the draft start of ``init`` and four random
     associations.  ``starts=1`` is the paper's single run.  The baselines
     default to one run, as in §IV-C; give them ``starts=3`` for equal budgets.
     """

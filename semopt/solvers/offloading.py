@@ -15,10 +15,13 @@ Moves with holes
 ----------------
 Algorithm 1 (users x BSs, quota N users per BS): *exchange* -- users u, u'
 of different BSs swap BSs and inherit each other's subcarriers and compute
-(eq 15); *move* -- u swaps with an empty slot of BS k' (a hole): its
-subcarriers at its old BS pass to the remaining user with the best gain on
-each, at k' it takes every free subcarrier and then, from the users holding
-the most, the ones it likes best until it holds a fair share N / (n_k' + 1);
+(eq 15); *move* -- u swaps with an empty slot of BS k' (a hole), in four variants:
+its subcarriers at its old BS pass to the remaining user with the best gain
+on each (*keep*) or become holes (*free*, lowering interference elsewhere);
+at k' it takes every free subcarrier and then, from the users holding the
+most, the ones it likes best until it holds a fair share N / (n_k' + 1)
+(*share*), or only the subcarrier with its best signal-to-interference
+ratio (*one*, leaving the rest to Algorithm 2);
 compute is rescaled pro rata at both BSs so (9i) keeps holding.  The
 rebalancing makes a move judged on a sensible allocation rather than on a
 single borrowed subcarrier.
@@ -27,8 +30,13 @@ Involved agents: u, u' and both BSs (eq 11, 13).
 Algorithm 2 (users of BS k x its subcarriers): *exchange* -- u and u' swap
 subcarriers n, n' (eq 20); holes on the subcarrier side: *relocate* (u
 moves from n to a free n'), *release* (u frees n); holes on the user side:
-*grab* (u takes a free n), *transfer* (n passes from u to u').  A user
-always keeps at least one subcarrier.  Involved agents: the users whose
+*grab* (u takes a free n), *transfer* (n passes from u to u'); and
+*cross*, a coordinated exchange in which two BSs swap the holders of the
+same pair of subcarriers at once -- the one move that changes the
+frequency-reuse pattern of two cells together, without which the search
+stalls where each cell's best pattern depends on the other's (seen on tiny
+instances against the exhaustive optimum).  A user always keeps at least
+one subcarrier.  Involved agents: the users whose
 subcarriers change (eq 16) and the subcarriers that end up occupied (eq 18;
 a subcarrier turned into a hole has no preference, as in Zhao et al.).
 """
@@ -39,10 +47,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from semopt.models.channel import subcarrier_rates, user_rates
 from semopt.models.latency import delays_given_rates
 from semopt.problems.semantic_offloading import OffloadingSolution, SemanticOffloading
+from semopt.registry import SolverOutput
+from semopt.result import Status
 from semopt.solvers import convex
 from semopt.solvers.matching import SwapMatching, find_blocking
 
@@ -56,6 +67,8 @@ __all__ = [
     "initial_solution",
     "check_stability",
     "StabilityReport",
+    "overfull_output",
+    "nearest_association",
 ]
 
 _EPS = 1e-12
@@ -88,25 +101,21 @@ class OffloadingModel:
         self.capacity = problem.edge_capacity
         self.scale = problem.reward_scale
         self.n_users, self.n_bs, self.n_sub = problem.gain.shape
+        self.channel = (problem.power, problem.noise, problem.subcarrier_bandwidth)
+        self.noise_over_power = problem.noise / problem.power
         # eq 11: cost_u = (C2 - reward_u) / C1 = w_u ln t_u + ln M_i (eq 8) or M_i ln t_u (priority).
         self.cost_shift = (problem.reward_offset - self.terms.shift) / self.scale
 
     def rates(self, carrier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        p = self.problem
-        rate_kn = subcarrier_rates(carrier, self.gain, p.power, p.noise, p.subcarrier_bandwidth)
+        rate_kn = subcarrier_rates(carrier, self.gain, *self.channel)
         return rate_kn, user_rates(carrier, rate_kn, self.n_users)
 
     def assess(self, sol: OffloadingSolution) -> Assessment:
         t = self.terms
-        rate_kn, rate = self.rates(sol.carrier)
-        comm, comp = delays_given_rates(rate, sol.semantic, sol.compute, t.data_raw, t.data_sem,
-                                        t.edge_raw, t.edge_sem, t.local_sem)
-        delay = comm + comp
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cost = t.weight * np.log(delay) + self.cost_shift
-            excess = np.maximum(delay / t.deadline - 1.0, 0.0)
-        violation = float(np.sum(excess))
-        objective = float(np.sum(-self.scale * cost + self.problem.reward_offset))
+        rate_kn, rate, comm, delay, cost, violation, objective = _assess_kernel(
+            sol.carrier, sol.semantic, sol.compute, self.gain, *self.channel,
+            t.data_raw, t.data_sem, t.edge_raw, t.edge_sem, t.local_sem, t.deadline, t.weight,
+            self.cost_shift, self.scale, self.problem.reward_offset)
         return Assessment(delay, comm, rate, rate_kn, cost, violation, objective)
 
     @staticmethod
@@ -119,7 +128,28 @@ class OffloadingModel:
         return a.objective > b.objective + _EPS * max(1.0, abs(b.objective))
 
 
+@njit(cache=True)
+def _assess_kernel(carrier, semantic, compute, gain, power, noise, bandwidth, data_raw, data_sem,
+                   edge_raw, edge_sem, local_sem, deadline, weight, cost_shift, scale, offset):
+    """All of :meth:`OffloadingModel.assess` in one compiled call (it runs ~10^4 times per solve)."""
+    rate_kn = subcarrier_rates(carrier, gain, power, noise, bandwidth)
+    rate = user_rates(carrier, rate_kn, semantic.shape[0])
+    comm, comp = delays_given_rates(rate, semantic, compute, data_raw, data_sem, edge_raw, edge_sem, local_sem)
+    delay = comm + comp
+    cost = weight * np.log(delay) + cost_shift
+    violation = 0.0
+    objective = 0.0
+    for u in range(delay.shape[0]):
+        violation += max(delay[u] / deadline[u] - 1.0, 0.0)
+        objective += -scale * cost[u] + offset
+    return rate_kn, rate, comm, delay, cost, violation, objective
+
+
 # ---------------------------------------------------------------- Algorithm 1
+# Moves into holes: the leaver's old subcarriers are handed over ("keep") or freed ("free"); the
+# newcomer takes a fair share ("share") or only its best subcarrier ("one").
+_MOVE_VARIANTS = ("move-keep-share", "move-free-share", "move-keep-one", "move-free-one")
+
 def _bs_cost(cost: np.ndarray, assoc: np.ndarray, k: int) -> float:
     """eq 13: the weighted delay of BS k, summed over its users."""
     return float(np.sum(cost[assoc == k]))
@@ -142,7 +172,8 @@ def association_matching(model: OffloadingModel) -> SwapMatching:
                     yield ("exchange", u, v)
             for k in range(n_bs):
                 if k != sol.assoc[u]:
-                    yield ("move", u, k)
+                    for variant in _MOVE_VARIANTS:
+                        yield (variant, u, k)
 
     def apply(sol: OffloadingSolution, move: tuple) -> OffloadingSolution | None:
         kind, u, other = move
@@ -163,9 +194,19 @@ def association_matching(model: OffloadingModel) -> SwapMatching:
             return None
         row = new.carrier[k2]
         free = np.flatnonzero(row < 0)
-        row[free] = u
+        if kind.endswith("one"):
+            # Only the one subcarrier with the best signal-to-interference ratio; Algorithm 2 may add more.
+            cells = free if free.size else np.flatnonzero(np.bincount(row, minlength=n_users)[row] >= 2)
+            if not cells.size:
+                return None
+            holders = sol.carrier[:, cells]
+            other = np.where((np.arange(n_bs)[:, None] != k2) & (holders != u), holders, -1)
+            interference = np.where(other >= 0, model.gain[np.maximum(other, 0), k2, cells], 0.0).sum(axis=0)
+            row[cells[np.argmax(model.gain[u, k2, cells] / (interference + model.noise_over_power))]] = u
+        else:
+            row[free] = u
         # Take a fair share from the richest users, so the move is judged after a sensible rebalance.
-        share = max(1, n_sub // (members2.size + 1))
+        share = 1 if kind.endswith("one") else max(1, n_sub // (members2.size + 1))
         while np.count_nonzero(row == u) < share:
             counts = np.bincount(row[row >= 0], minlength=n_users)
             counts[u] = 0
@@ -176,10 +217,12 @@ def association_matching(model: OffloadingModel) -> SwapMatching:
             row[cells[np.argmax(model.gain[u, k2, cells])]] = u
         if not np.any(row == u):
             return None
-        # The leaver's subcarriers go to whichever remaining user of its old BS gains most on each.
+        # "move": the leaver's subcarriers go to whichever remaining user of its old BS gains most
+        # on each; "move-free": they become holes, which lowers interference in other cells.
         stay = np.flatnonzero((sol.assoc == ku) & (np.arange(n_users) != u))
         for cell in np.flatnonzero(sol.carrier[ku] == u):
-            new.carrier[ku, cell] = stay[np.argmax(model.gain[stay, ku, cell])] if stay.size else -1
+            handover = kind.startswith("move-keep") and stay.size
+            new.carrier[ku, cell] = stay[np.argmax(model.gain[stay, ku, cell])] if handover else -1
         new.assoc[u] = k2
         # Keep each BS's compute total: the leaver's share goes back pro rata, the newcomer gets an equal share.
         _rescale(new.compute, np.flatnonzero(new.assoc == ku), float(sol.compute[sol.assoc == ku].sum()))
@@ -230,11 +273,27 @@ def subcarrier_matching(model: OffloadingModel) -> SwapMatching:
                     for v in members:
                         if v != u:
                             yield ("transfer", k, n, int(v))
+        # Coordinated exchanges: two BSs swap the holders of subcarriers n and n' at once.
+        for k in range(n_bs):
+            for c in range(k + 1, n_bs):
+                for n in range(n_sub):
+                    for n2 in range(n + 1, n_sub):
+                        if (sol.carrier[k, n] != sol.carrier[k, n2]
+                                and sol.carrier[c, n] != sol.carrier[c, n2]):
+                            yield ("cross", k, n, (c, n2))
 
     def apply(sol: OffloadingSolution, move: tuple) -> OffloadingSolution | None:
         kind, k, n, x = move
         row = sol.carrier[k]
         u = row[n]
+        if kind == "cross":
+            c, n2 = x
+            if row[n] == row[n2] or sol.carrier[c, n] == sol.carrier[c, n2]:
+                return None
+            new = sol.copy()
+            new.carrier[k, n], new.carrier[k, n2] = row[n2], row[n]
+            new.carrier[c, n], new.carrier[c, n2] = sol.carrier[c, n2], sol.carrier[c, n]
+            return new
         if kind == "grab":
             if u >= 0 or sol.assoc[x] != k:
                 return None
@@ -266,6 +325,13 @@ def subcarrier_matching(model: OffloadingModel) -> SwapMatching:
     def agents(move, before_sol, before: Assessment, after_sol, after: Assessment):
         kind, k, n, x = move
         row = before_sol.carrier[k]
+        if kind == "cross":
+            c, n2 = x
+            held = [(b, m) for b in (k, c) for m in (n, n2) if after_sol.carrier[b, m] >= 0]
+            users = sorted({int(v) for v in before_sol.carrier[[k, c]][:, [n, n2]].ravel() if v >= 0})
+            b = [before.cost[v] for v in users] + [-before.rate_kn[q] for q in held]
+            a = [after.cost[v] for v in users] + [-after.rate_kn[q] for q in held]
+            return np.array(b), np.array(a)
         if kind == "grab":
             users, cells = [x], [n]
         elif kind == "exchange":
@@ -334,9 +400,11 @@ def initial_solution(model: OffloadingModel, rng: np.random.Generator, init: str
 
     ``init="nearest"`` associates by distance (overflow goes to the next
     nearest BS with room), ``"random"`` uniformly among BSs with room.
-    Subcarriers: a draft, users taking turns (weakest first) to pick their
-    best free subcarrier, so counts are equal and gains good (deterministic,
-    so solvers that share a start differ only by what they optimise);
+    Subcarriers: with ``"nearest"``, a draft, users taking turns (weakest
+    first) to pick their best free subcarrier, so counts are equal and gains
+    good (deterministic, so solvers that share a start differ only by what
+    they optimise); with ``"random"``, dealt round-robin in random order
+    with about a third of the spare subcarriers left free;
     compute is split equally; semantic modes follow eq 25.  Requires
     ``U <= K N``.
     """
@@ -360,6 +428,14 @@ def initial_solution(model: OffloadingModel, rng: np.random.Generator, init: str
         members = np.flatnonzero(assoc == k)
         if not members.size:
             continue
+        if init == "random":
+            # Deal round-robin in random order, then leave about a third of the subcarriers free
+            # (keeping one per user), so that restarts also explore frequency-reuse patterns.
+            cells = rng.permutation(n_sub)
+            carrier[k, cells] = rng.permutation(members)[np.arange(n_sub) % members.size]
+            spare = cells[members.size:]
+            carrier[k, spare[rng.random(spare.size) < 1 / 3]] = -1
+            continue
         gain = model.gain[members, k, :]
         # A draft: users take turns (weakest first) picking their best free subcarrier.
         order = np.argsort(gain.max(axis=1), kind="stable")
@@ -372,6 +448,24 @@ def initial_solution(model: OffloadingModel, rng: np.random.Generator, init: str
     _, rate = model.rates(carrier)
     sol.semantic = semantic_step(model, sol, rate)
     return sol
+
+
+def overfull_output(problem: SemanticOffloading) -> SolverOutput:
+    """The answer when ``U > K N``: some user cannot get a subcarrier, whatever the allocation.
+
+    The solution associates by distance and deals subcarriers while they
+    last, so ``evaluate()`` names the users left without one (2).
+    """
+    u, k, n = problem.gain.shape
+    assoc = problem.nearest_bs().astype(np.int64)
+    carrier = np.full((k, n), -1, dtype=np.int64)
+    for b in range(k):
+        members = np.flatnonzero(assoc == b)[:n]
+        carrier[b, : members.size] = members
+    compute = convex.allocate_uniform(assoc, problem.edge_capacity)
+    sol = OffloadingSolution(assoc, carrier, np.zeros(u, bool), compute)
+    return SolverOutput(sol, Status.INFEASIBLE, [],
+                        f"(2) {u} users but only K x N = {k * n} subcarriers: some user gets none")
 
 
 def nearest_association(problem: SemanticOffloading) -> np.ndarray:
