@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from semopt.errors import SolverError, closest
 
 __all__ = ["Option", "parse_options", "MAX_ITER", "TOL", "CALLBACK"]
@@ -71,15 +73,16 @@ class Option:
             if not callable(value):
                 raise fail()
             return value
-        if isinstance(value, bool):
+        if isinstance(value, (bool, np.bool_)):
             raise fail()
         if self.kind == "int":
-            if isinstance(value, float) and value.is_integer():
+            if isinstance(value, (float, np.floating)) and float(value).is_integer():
                 value = int(value)
-            if not isinstance(value, int):
+            if not isinstance(value, (int, np.integer)):
                 raise fail()
+            value = int(value)
         else:
-            if not isinstance(value, (int, float)) or not math.isfinite(value):
+            if not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
                 raise fail()
             value = float(value)
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):

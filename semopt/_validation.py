@@ -63,13 +63,13 @@ def as_int_array(
     """Return ``value`` as an int64 array of whole numbers within ``[low, high]``."""
     try:
         raw = np.array(value, copy=True)
-        arr = raw.astype(np.int64)
     except (TypeError, ValueError):
         raise error(f"`{name}` must be an array of integers; got {_short(value)}.") from None
-    if raw.dtype.kind == "f" and (not np.all(np.isfinite(raw)) or np.any(raw != arr)):
-        raise error(f"`{name}` must hold whole numbers; got {_short(value)}.")
     if raw.dtype.kind not in "biuf":
         raise error(f"`{name}` must be an array of integers; got dtype {raw.dtype}.")
+    if raw.dtype.kind == "f" and (not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw))):
+        raise error(f"`{name}` must hold whole numbers; got {_short(value)}.")
+    arr = raw.astype(np.int64)
     if shape is not None and arr.shape != tuple(shape):
         raise error(f"`{name}` must have shape {tuple(shape)}; got shape {arr.shape}.")
     if low is not None and np.any(arr < low):

@@ -296,11 +296,16 @@ class SemanticOffloading(Problem):
         assoc = as_int_array("solution.assoc", solution.assoc, (u,))
         carrier = as_int_array("solution.carrier", solution.carrier, (k, n))
         semantic = np.asarray(solution.semantic)
-        if semantic.shape != (u,) or semantic.dtype.kind not in "bi" or not np.isin(semantic, (0, 1)).all():
+        if semantic.shape != (u,) or semantic.dtype.kind not in "biu" or not np.isin(semantic, (0, 1)).all():
             raise InvalidProblemError(
                 f"`solution.semantic` must be a bool array of shape ({u},); got {semantic!r}."
             )
-        compute = np.asarray(solution.compute, dtype=float)
+        try:
+            compute = np.asarray(solution.compute, dtype=float)
+        except (TypeError, ValueError):
+            raise InvalidProblemError(
+                f"`solution.compute` must be an array of numbers; got {solution.compute!r}."
+            ) from None
         if compute.shape != (u,):
             raise InvalidProblemError(
                 f"`solution.compute` must have shape ({u},); got shape {compute.shape}."

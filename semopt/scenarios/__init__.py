@@ -11,9 +11,8 @@ Same name and same ``seed`` give an identical instance on any machine: every
 draw goes through one ``numpy.random.Generator`` seeded from ``seed``.
 """
 
-from semopt.scenarios._registry import ScenarioSpec, describe, load, names, register_scenario
-
 # Importing the builders registers them.
 from semopt.scenarios import semantic_mec as _semantic_mec  # noqa: E402,F401
+from semopt.scenarios._registry import ScenarioSpec, describe, load, names, register_scenario
 
 __all__ = ["load", "names", "describe", "register_scenario", "ScenarioSpec"]

@@ -1,0 +1,214 @@
+"""The ``semopt`` command, driven through ``main([...])`` with captured output."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import semopt
+from semopt.cli import _jsonable, main
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ["--set", "users=4"]
+
+
+def _needs_bcd() -> None:
+    if "bcd" not in semopt.available_solvers(semopt.scenarios.load("semantic-mec", users=4, seed=0)):
+        pytest.skip("solver 'bcd' is not registered yet")
+
+
+def _fails(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """Run ``argv``, check it is refused with status 2 and one clean line on stderr; return that line."""
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("semopt: error: ")
+    return lines[0]
+
+
+# --- entry points ---------------------------------------------------------------------------------
+
+
+def test_version_matches_pyproject(capsys: pytest.CaptureFixture[str]) -> None:
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        version = tomllib.load(fh)["project"]["version"]
+    assert version == semopt.__version__
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"semopt {version}"
+
+
+def test_python_dash_m() -> None:
+    done = subprocess.run([sys.executable, "-m", "semopt", "--version"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"semopt {semopt.__version__}"
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert main(["solve", "semantic-mec"]) == 2  # --solver is required
+    assert "--solver" in capsys.readouterr().err
+
+
+# --- listings -------------------------------------------------------------------------------------
+
+
+def test_scenarios_lists_overrides_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for name in semopt.scenarios.names():
+        assert f"\n{name}\n" in f"\n{out}"
+    assert "    users = 20\n" in out
+    assert "    seed = 0\n" in out
+
+
+def test_solvers_lists_available(capsys: pytest.CaptureFixture[str]) -> None:
+    _needs_bcd()
+    assert main(["solvers", "semantic-mec", *SMALL]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == semopt.available_solvers(semopt.scenarios.load("semantic-mec", users=4))
+
+
+# --- errors: one line on stderr, status 2 ---------------------------------------------------------
+
+
+def test_unknown_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    line = _fails(capsys, ["solve", "semantic-mecc", "--solver", "bcd"])
+    assert "Unknown scenario 'semantic-mecc'" in line
+    assert "semantic-mec-compute-bound" in line and "Did you mean 'semantic-mec'?" in line
+
+
+def test_unknown_override(capsys: pytest.CaptureFixture[str]) -> None:
+    line = _fails(capsys, ["solve", "semantic-mec", "--solver", "bcd", "--set", "user=4"])
+    assert "Unknown override 'user'" in line
+    for known in ("users", "base_stations", "subcarriers", "bandwidth", "seed"):
+        assert known in line
+
+
+def test_unknown_solver_lists_the_available_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    line = _fails(capsys, ["solve", "semantic-mec", "--solver", "no-such-solver", *SMALL])
+    assert "Unknown solver 'no-such-solver'" in line
+    assert "solvers for SemanticOffloading:" in line
+    for name in semopt.available_solvers(semopt.scenarios.load("semantic-mec", users=4)):
+        assert name in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["solve", "semantic-mec", "--solver", "bcd", "--set", "users"], "--set expects KEY=VALUE"),
+        (["solve", "semantic-mec", "--solver", "bcd", "--set", "users=-1"], "'users' override"),
+        (["solve", "semantic-mec", "--solver", "bcd", "--option", "seed=1"], "--seed"),
+        (["solve", "missing.toml", "--solver", "bcd"], "Cannot read scenario file 'missing.toml'"),
+        (["bench", "semantic-mec", "--solvers", "bcd,", *SMALL], "comma-separated"),
+        (["bench", "semantic-mec", "--solvers", "no-such-solver", *SMALL], "Unknown solver"),
+        (["bench", "semantic-mec", "--solvers", "bcd", "--sweep", "users=1:5:0"], "step must be > 0"),
+        (["bench", "semantic-mec", "--solvers", "bcd", "--sweep", "userz=1:5:1"], "Did you mean 'users'"),
+        (["bench", "semantic-mec", "--solvers", "bcd", "--seeds", "0", *SMALL], "at least one seed"),
+        (["bench", "nope", "--solvers", "bcd"], "Unknown scenario 'nope'"),
+        (["solvers", "semantic-mec", "--set", "userz=4"], "Unknown override 'userz'"),
+    ],
+)
+def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], match: str) -> None:
+    assert match in _fails(capsys, argv)
+
+
+def test_bad_toml(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("users = = 4\n")
+    assert "not valid TOML" in _fails(capsys, ["solve", str(broken), "--solver", "bcd"])
+    nameless = tmp_path / "nameless.toml"
+    nameless.write_text("users = 4\n")
+    assert "must name a `scenario`" in _fails(capsys, ["solve", str(nameless), "--solver", "bcd"])
+
+
+def test_unknown_option(capsys: pytest.CaptureFixture[str]) -> None:
+    _needs_bcd()
+    line = _fails(capsys, ["solve", "semantic-mec", "--solver", "bcd", *SMALL, "--option", "max_iters=3"])
+    assert "Unknown option 'max_iters'" in line and "max_iter" in line
+
+
+# --- solve ----------------------------------------------------------------------------------------
+
+
+def _solve_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:
+    assert main(["solve", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_solve_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    _needs_bcd()
+    assert main(["solve", "semantic-mec", "--solver", "bcd", *SMALL]) == 0
+    rows = dict(line.split(None, 1) for line in capsys.readouterr().out.splitlines())
+    for key in ("status", "objective", "feasible", "mean_delay", "max_delay", "semantic_share", "solve_time"):
+        assert key in rows
+    assert rows["status"] in semopt.Status.ALL
+    assert rows["feasible"] in ("True", "False")
+    assert math.isfinite(float(rows["objective"]))
+
+
+def test_solve_json_matches_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    _needs_bcd()
+    data = _solve_json(capsys, ["semantic-mec", "--solver", "bcd", *SMALL, "--seed", "1"])
+    direct = semopt.solve(semopt.scenarios.load("semantic-mec", users=4, seed=1), "bcd", seed=1)
+    assert set(data) == {"status", "objective", "solution", "feasible", "metrics", "history", "solve_time",
+                         "solver", "message"}
+    assert data["objective"] == direct.objective and data["status"] == direct.status
+    assert data["solution"]["assoc"] == direct.solution.assoc.tolist()
+    assert data["solution"]["carrier"] == direct.solution.carrier.tolist()
+    assert data["metrics"]["mean_delay"] == direct.metrics["mean_delay"]
+
+
+def test_solve_toml_file_and_set_precedence(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _needs_bcd()
+    path = tmp_path / "small.toml"
+    path.write_text('scenario = "semantic-mec"\nusers = 5\nseed = 2\n')
+    from_file = _solve_json(capsys, [str(path), "--solver", "bcd"])
+    assert len(from_file["solution"]["assoc"]) == 5
+    expected = semopt.solve(semopt.scenarios.load("semantic-mec", users=5, seed=2), "bcd", seed=0)
+    assert from_file["objective"] == expected.objective  # the file's seed wins over --seed's default
+    overridden = _solve_json(capsys, [str(path), "--solver", "bcd", *SMALL])
+    assert len(overridden["solution"]["assoc"]) == 4
+
+
+def test_solve_passes_parsed_options(capsys: pytest.CaptureFixture[str]) -> None:
+    _needs_bcd()
+    line = _fails(capsys, ["solve", "semantic-mec", "--solver", "bcd", *SMALL, "--option", "max_iter=0"])
+    assert "The 'max_iter' option of solver 'bcd'" in line and "got 0." in line
+    data = _solve_json(capsys, ["semantic-mec", "--solver", "bcd", *SMALL, "--option", "max_iter=1",
+                                "--option", "tol=0.5"])
+    assert data["solver"] == "bcd"
+
+
+def test_jsonable_turns_arrays_and_non_finite_numbers_into_json() -> None:
+    value = {"a": np.arange(3), "b": np.float64(math.inf), "c": [math.nan, 1.5], "d": np.bool_(True)}
+    assert _jsonable(value) == {"a": [0, 1, 2], "b": None, "c": [None, 1.5], "d": True}
+
+
+# --- bench ----------------------------------------------------------------------------------------
+
+
+def test_bench_prints_tables_and_writes_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _needs_bcd()
+    names = [n for n in ("bcd", "fa") if n in semopt.available_solvers(semopt.scenarios.load("semantic-mec"))]
+    out_dir = tmp_path / "out"
+    argv = ["bench", "semantic-mec", "--solvers", ",".join(names), "--seeds", "2", *SMALL,
+            "--sweep", "subcarriers=8,16", "--out", str(out_dir)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "semantic-mec: mean over instances" in out and "subcarriers" in out
+    if len(names) > 1:
+        assert "Against each other solver" in out
+    written = {p.name for p in out_dir.iterdir()}
+    assert {"records.csv", "summary.csv", "comparison.csv", "objective.png", "objective.svg"} <= written
+    rows = (out_dir / "records.csv").read_text().strip().splitlines()
+    assert len(rows) == 1 + 2 * 2 * len(names)
