@@ -13,6 +13,7 @@ copies.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,21 +98,23 @@ def run_bcd(problem: SemanticOffloading, rng: np.random.Generator, time_limit: f
         return blocks.overfull_output(problem)
     planner = blocks.OffloadingModel(problem, cfg.planning_flops)
     judge = planner if cfg.planning_flops is None else blocks.OffloadingModel(problem)
-    clock = Loop(max_iter=1, tol=0.0, time_limit=time_limit, callback=None)
+    start_time = time.perf_counter()
     best = None
     for start in range(cfg.starts):
-        if start and clock.out_of_time():
+        remaining = None if time_limit is None else time_limit - (time.perf_counter() - start_time)
+        if start and remaining is not None and remaining <= 0:
             break
         init = cfg.init if start == 0 else "random"
-        remaining = None if time_limit is None else max(time_limit - clock.elapsed(), 0.0)
         out, score = _run_once(planner, judge, rng, remaining, cfg, init)
         if best is None or judge.better(score, best[1]):
             best = (out, score)
         if out.status in (Status.STOPPED, Status.TIME_LIMIT):
+            # Report why the search stopped early, with the best solution found so far.
+            best[0].status, best[0].message = out.status, out.message
             break
-    out = best[0]
-    out.metrics["starts"] = float(start + 1)
-    return out
+    result = best[0]
+    result.metrics["starts"] = float(start + 1)
+    return result
 
 
 def _run_once(planner, judge, rng, time_limit, cfg: BCDConfig, init: str):
@@ -136,8 +139,8 @@ def _run_once(planner, judge, rng, time_limit, cfg: BCDConfig, init: str):
         if n_swaps == 0:
             break
     final = judge.assess(sol)
-    if loop.history and final.objective != loop.history[-1]:
-        loop.history.append(final.objective)
+    if loop.history:  # the stabilisation belongs to the last outer iteration
+        loop.history[-1] = final.objective
     out = SolverOutput(sol, loop.status or Status.MAX_ITER, loop.history, loop.message,
                        {"iterations": float(len(loop.history)), "swaps": float(swaps)})
     return out, final

@@ -146,7 +146,7 @@ def allocate_cvxpy(assoc, a, b, w, low, capacity, *, solver: str | None = None):
         kwargs = {}
         if solver is None and "CLARABEL" in cp.installed_solvers():
             solver = "CLARABEL"
-            kwargs = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12}
+            kwargs = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
         prob.solve(gp=True, solver=solver, **kwargs)
         if x.value is None:
             raise RuntimeError(f"CVXPY could not solve the compute GP at BS {k}: {prob.status}")

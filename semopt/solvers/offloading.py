@@ -470,6 +470,9 @@ def overfull_output(problem: SemanticOffloading) -> SolverOutput:
 
 def nearest_association(problem: SemanticOffloading) -> np.ndarray:
     """Nearest BS of each user, overflow beyond N users per BS to the next nearest (FA baseline)."""
+    u, k, n = problem.gain.shape
+    if u > k * n:  # no association gives every user a subcarrier; solvers report it as infeasible
+        return problem.nearest_bs().astype(np.int64)
     model = OffloadingModel(problem)
     return initial_solution(model, np.random.default_rng(0), "nearest").assoc
 

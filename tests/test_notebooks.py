@@ -1,0 +1,76 @@
+"""The notebooks of notebooks/ run headless from a clean kernel, and are committed without outputs.
+
+Each notebook is executed with nbclient at ``SEMOPT_NOTEBOOK_SIZE=small`` (a
+smoke run of every cell, seconds rather than minutes) and writes its figures
+into a temporary ``SEMOPT_NOTEBOOK_OUT``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+kernelspec = pytest.importorskip("jupyter_client.kernelspec")
+
+pytestmark = pytest.mark.notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "semantic_offloading.ipynb"
+KERNEL = "python3"
+CELL_TIMEOUT = 600
+FIGURES = ("fig2_convergence.png", "fig3_reward_vs_users.png")
+
+
+@pytest.fixture(scope="session")
+def kernel_name() -> str:
+    """The ``python3`` kernelspec, installed for this interpreter (``--user``) if none is found."""
+    try:
+        kernelspec.KernelSpecManager().get_kernel_spec(KERNEL)
+    except kernelspec.NoSuchKernel:
+        subprocess.run(
+            [sys.executable, "-m", "ipykernel", "install", "--user", "--name", KERNEL],
+            check=True,
+            capture_output=True,
+        )
+    return KERNEL
+
+
+def _execute(path: Path, kernel_name: str) -> None:
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        nb,
+        kernel_name=kernel_name,
+        timeout=CELL_TIMEOUT,
+        resources={"metadata": {"path": str(ROOT)}},  # the kernel's cwd: the repo root
+    )
+    client.execute()  # raises CellExecutionError, naming the cell, if a cell fails
+
+
+def test_semantic_offloading_notebook_runs(kernel_name: str, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    # The kernel inherits this process's environment.
+    monkeypatch.setenv("SEMOPT_NOTEBOOK_SIZE", "small")
+    monkeypatch.setenv("SEMOPT_NOTEBOOK_OUT", str(out))
+    _execute(NOTEBOOK, kernel_name)
+    for name in FIGURES:
+        png = out / name
+        assert png.is_file(), f"{name} was not written to {out}"
+        assert png.stat().st_size > 0, f"{name} is empty"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{name} is not a PNG"
+
+
+def test_notebooks_are_committed_without_outputs() -> None:
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert NOTEBOOK in notebooks
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                assert cell.outputs == [], f"{path.name} cell {i} has stored outputs"
+                assert cell.execution_count is None, f"{path.name} cell {i} has an execution count"
