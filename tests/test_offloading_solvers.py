@@ -6,8 +6,9 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import offloading_problems
 
 import semopt
 from semopt.errors import SolverError
@@ -281,3 +282,30 @@ def test_planning_model_matches_problem_evaluation():
     score = OffloadingModel(prob).assess(res.solution)
     assert score.objective == pytest.approx(res.objective, rel=1e-12)
     np.testing.assert_allclose(score.delay, [res.metrics[f"delay[{u}]"] for u in range(prob.n_users)])
+
+
+# --------------------------------------------------------------------------- properties
+STRUCTURAL = ("(9c)", "(9e)", "(9f)", "(2)", "(9i)", "(7)")
+
+
+@settings(max_examples=15)
+@given(offloading_problems(max_users=6, max_bs=3, max_subcarriers=4), st.sampled_from(SOLVERS))
+def test_every_solver_returns_a_structurally_valid_solution(problem, solver):
+    """Whatever the sizes, parameters and reward variant: no violated structural constraint."""
+    res = semopt.solve(problem, solver, seed=0, starts=1)
+    violations = problem.evaluate(res.solution).violations
+    assert not [v for v in violations if v.startswith(STRUCTURAL)], violations
+    assert res.feasible == (not violations)
+    if res.feasible:
+        assert res.status in (Status.CONVERGED, Status.MAX_ITER)
+
+
+@settings(max_examples=10)
+@given(offloading_problems(max_users=3, max_bs=2, max_subcarriers=2))
+def test_exhaustive_dominates_bcd(problem):
+    best = semopt.solve(problem, "exhaustive")
+    res = semopt.solve(problem, "bcd", seed=0)
+    if best.status == Status.OPTIMAL:
+        assert res.objective <= best.objective + 1e-9 * abs(best.objective)
+    else:
+        assert not res.feasible
