@@ -8,7 +8,7 @@ Examples
 --------
 >>> loop = Loop(max_iter=3, tol=0.0, time_limit=None, callback=None)
 >>> while loop.running():
-...     loop.record(float(loop.iteration), solution=None)
+...     _ = loop.record(float(loop.iteration), solution=None)
 >>> loop.status, loop.history
 ('max_iter', [0.0, 1.0, 2.0])
 """
@@ -69,8 +69,13 @@ class Loop:
             return False
         return True
 
-    def record(self, value: float, solution: Any) -> None:
-        """Record the objective after one iteration; decide whether to stop."""
+    def record(self, value: float, solution: Any, *, may_stop: bool = True) -> bool:
+        """Record the objective after one iteration; decide whether to stop.
+
+        Returns whether the objective settled (changed by at most ``tol``).
+        With ``may_stop=False`` settling does not end the loop: a solver
+        whose next phase has not started yet keeps iterating.
+        """
         previous = self.history[-1] if self.history else None
         self.history.append(float(value))
         if self.callback is not None:
@@ -78,7 +83,9 @@ class Loop:
                 self.callback(self.iteration, float(value), solution)
             except StopIteration:
                 self.status, self.message = Status.STOPPED, "callback raised StopIteration"
-                return
-        if previous is not None and abs(value - previous) <= self.tol * max(1.0, abs(previous)):
+                return False
+        settled = previous is not None and abs(value - previous) <= self.tol * max(1.0, abs(previous))
+        if settled and may_stop:
             self.status = Status.CONVERGED
             self.message = f"objective changed by <= tol={self.tol:g} after {self.iteration} iterations"
+        return settled
