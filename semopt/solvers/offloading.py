@@ -200,8 +200,8 @@ def association_matching(model: OffloadingModel) -> SwapMatching:
             if not cells.size:
                 return None
             holders = sol.carrier[:, cells]
-            other = np.where((np.arange(n_bs)[:, None] != k2) & (holders != u), holders, -1)
-            interference = np.where(other >= 0, model.gain[np.maximum(other, 0), k2, cells], 0.0).sum(axis=0)
+            rivals = np.where((np.arange(n_bs)[:, None] != k2) & (holders != u), holders, -1)
+            interference = np.where(rivals >= 0, model.gain[np.maximum(rivals, 0), k2, cells], 0.0).sum(axis=0)
             row[cells[np.argmax(model.gain[u, k2, cells] / (interference + model.noise_over_power))]] = u
         else:
             row[free] = u
