@@ -8,7 +8,7 @@
 """
 
 from semopt import errors, problems, scenarios
-from semopt.api import available_solvers, solve
+from semopt.api import available_solvers, show_options, solve
 from semopt.result import Evaluation, Result, Status
 
 __version__ = "0.1.0"
@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 __all__ = [
     "solve",
     "available_solvers",
+    "show_options",
     "scenarios",
     "problems",
     "errors",

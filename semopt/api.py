@@ -12,13 +12,13 @@ import copy
 import time
 from typing import Any
 
-from semopt._options import parse_options
+from semopt._options import options_table, parse_options
 from semopt._validation import check_scalar, rng
 from semopt.errors import InvalidProblemError, SolverError
 from semopt.registry import get_solver, solvers_for
 from semopt.result import Result, Status
 
-__all__ = ["solve", "available_solvers"]
+__all__ = ["solve", "available_solvers", "show_options"]
 
 
 def _check_problem(problem: Any) -> None:
@@ -44,6 +44,20 @@ def available_solvers(problem: Any) -> list[str]:
     return [spec.name for spec in solvers_for(problem)]
 
 
+def show_options(problem: Any, solver: str) -> str:
+    """The options of ``solver`` for ``problem``: name, default, allowed values, meaning.
+
+    Examples
+    --------
+    >>> import semopt
+    >>> prob = semopt.scenarios.load("semantic-mec", users=4, seed=0)
+    >>> print(semopt.show_options(prob, "exhaustive"))
+    max_space = 200000  (an integer in [1, inf)) Refuse instances with more combinations than this.
+    """
+    _check_problem(problem)
+    return options_table(get_solver(solver, problem).options)
+
+
 def solve(
     problem: Any,
     solver: str,
@@ -67,7 +81,7 @@ def solve(
         returned with status ``"time_limit"``.
     **options
         Solver options (``max_iter``, ``tol``, ``callback``...); see
-        ``semopt.solvers.describe(name)``.
+        :func:`show_options`.
 
     Returns
     -------

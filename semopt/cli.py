@@ -254,6 +254,9 @@ def _cmd_solvers(args: argparse.Namespace) -> int:
         spec = get_solver(name, problem)
         kind = "exact" if spec.exact else "heuristic"
         print(f"{name:<14}{kind:<11}{spec.summary}")
+        if args.options:
+            for line in semopt.show_options(problem, name).splitlines():
+                print(f"{'':<14}  {line}")
     return 0
 
 
@@ -305,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     solvers = sub.add_parser("solvers", help="list the solvers available for a scenario")
     solvers.add_argument("scenario", metavar="SCENARIO|FILE.toml", help=target_help)
     _add_set(solvers)
+    solvers.add_argument("--options", action="store_true", help="also list each solver's options")
     solvers.set_defaults(func=_cmd_solvers)
     return parser
 

@@ -212,3 +212,11 @@ def test_bench_prints_tables_and_writes_files(capsys: pytest.CaptureFixture[str]
     assert {"records.csv", "summary.csv", "comparison.csv", "objective.png", "objective.svg"} <= written
     rows = (out_dir / "records.csv").read_text().strip().splitlines()
     assert len(rows) == 1 + 2 * 2 * len(names)
+
+
+def test_solvers_lists_options(capsys):
+    from semopt.cli import main
+
+    assert main(["solvers", "semantic-mec", "--options"]) == 0
+    out = capsys.readouterr().out
+    assert "max_space = 200000" in out and "swap_rule = 'welfare'" in out
