@@ -17,7 +17,10 @@ __all__ = ["as_float_array", "as_int_array", "check_positive_int", "check_scalar
 
 
 def _short(value: Any) -> str:
-    text = np.array2string(np.asarray(value), threshold=6) if np.ndim(value) else repr(value)
+    try:
+        text = np.array2string(np.asarray(value), threshold=6) if np.ndim(value) else repr(value)
+    except (TypeError, ValueError):  # ragged input: numpy cannot even show it as an array
+        text = repr(value)
     return text if len(text) < 80 else text[:77] + "..."
 
 

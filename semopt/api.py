@@ -102,13 +102,15 @@ def solve(
         time_limit = check_scalar("time_limit", time_limit, low=0.0, low_inclusive=False,
                                   error=SolverError)
     opts = parse_options(spec.name, spec.options, options)
-    problem.validate()
+    # Validation normalises fields in place, so it runs on a copy: a bad field changes nothing.
+    checked = copy.deepcopy(problem)
+    checked.validate()
     generator = rng(seed)
-    work = copy.deepcopy(problem)
+    work = copy.deepcopy(checked)
     start = time.perf_counter()
     out = spec.func(work, rng=generator, time_limit=time_limit, **opts)
     elapsed = time.perf_counter() - start
-    verdict = problem.evaluate(out.solution)
+    verdict = checked.evaluate(out.solution)
     status, message = out.status, out.message
     if not verdict.feasible and status in (Status.OPTIMAL, Status.CONVERGED, Status.MAX_ITER):
         status = Status.INFEASIBLE

@@ -309,3 +309,68 @@ def test_exhaustive_dominates_bcd(problem):
         assert res.objective <= best.objective + 1e-9 * abs(best.objective)
     else:
         assert not res.feasible
+
+
+# --------------------------------------------------------------------------- regressions (review of issue 2)
+def test_fa_keeps_association_with_restarts():
+    prob = semopt.scenarios.load("semantic-mec", users=12, seed=3)
+    res = semopt.solve(prob, "fa", seed=0, starts=3, max_iter=5)
+    np.testing.assert_array_equal(res.solution.assoc, nearest_association(prob))
+
+
+def test_exhaustive_honours_time_limit():
+    prob = semopt.scenarios.load("semantic-mec", users=4, base_stations=2, subcarriers=3, seed=0)
+    res = semopt.solve(prob, "exhaustive", time_limit=1e-3)
+    assert res.status == Status.TIME_LIMIT
+    assert res.feasible == prob.evaluate(res.solution).feasible
+
+
+def test_unreachable_deadline_keeps_other_floors():
+    assoc = np.zeros(2, dtype=np.int64)
+    a, b = np.array([0.6, 0.045]), np.array([1e10, 5e9])
+    deadline, capacity = np.array([0.5, 0.1]), np.array([1e11])
+    low, met = convex.deadline_floors(assoc, a, b, deadline, capacity)
+    assert not met[0]
+    assert low[0] == 0 and low[1] == pytest.approx(5e9 / 0.055)
+    f = convex.allocate_kkt(assoc, a, b, np.ones(2), low, capacity)
+    assert a[1] + b[1] / f[1] <= deadline[1] * (1 + 1e-12)
+
+
+def test_tasks_without_edge_work_need_no_compute():
+    prob = semopt.scenarios.load("semantic-mec", users=4, seed=0)
+    light = dataclasses.replace(prob, recognition_flops=np.zeros(prob.n_tasks),
+                                reconstruction_flops=np.zeros(prob.n_tasks))
+    res = semopt.solve(light, "bcd", seed=0)
+    assert res.feasible, res.message
+    assert np.isfinite(res.objective)
+
+
+def test_user_without_any_gain_is_infeasible_not_a_crash():
+    prob = semopt.scenarios.load("semantic-mec", users=4, seed=0)
+    gain = prob.gain.copy()
+    gain[0] = 0.0
+    res = semopt.solve(dataclasses.replace(prob, gain=gain), "bcd", seed=0, starts=1)
+    assert res.status == Status.INFEASIBLE and not res.feasible
+
+
+def test_failed_validation_changes_nothing():
+    prob = semopt.scenarios.load("semantic-mec", users=4, seed=0)
+    gain_list = prob.gain.tolist()
+    prob.gain = gain_list
+    prob.deadline = np.full(prob.n_tasks, -1.0)
+    with pytest.raises(semopt.errors.InvalidProblemError, match="deadline"):
+        semopt.solve(prob, "bcd")
+    assert prob.gain is gain_list  # validation ran on a copy: the caller's fields are untouched
+
+
+def test_ragged_input_is_an_invalid_problem_error():
+    prob = semopt.scenarios.load("semantic-mec", users=2, base_stations=2, subcarriers=2, seed=0)
+    with pytest.raises(semopt.errors.InvalidProblemError, match="gain"):
+        dataclasses.replace(prob, gain=[[[1.0]], [[1.0, 2.0]]])
+    with pytest.raises(semopt.errors.InvalidProblemError, match="data_bits"):
+        dataclasses.replace(prob, data_bits=[[1.0, 2.0], [3.0]])
+    sol = semopt.solve(prob, "bcd", seed=0).solution
+    with pytest.raises(semopt.errors.InvalidProblemError, match="carrier"):
+        prob.evaluate(dataclasses.replace(sol, carrier=[[0, 1], [1]]))
+    with pytest.raises(semopt.errors.InvalidProblemError, match="compute"):
+        prob.evaluate(dataclasses.replace(sol, compute=np.array([1 + 1j, 2.0])))

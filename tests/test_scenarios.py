@@ -322,3 +322,10 @@ def test_toml_errors(tmp_path, text, match):
     path.write_text(text)
     with pytest.raises(ScenarioError, match=match):
         load_toml(path)
+
+
+def test_sweeping_users_keeps_the_task_table():
+    small = semopt.scenarios.load("semantic-mec", users=5, seed=4)
+    large = semopt.scenarios.load("semantic-mec", users=30, subcarriers=16, fading=False, seed=4)
+    for name in ("data_bits", "compression", "deadline", "priority", "recognition_flops"):
+        np.testing.assert_array_equal(getattr(small, name), getattr(large, name), err_msg=name)

@@ -27,7 +27,8 @@ __all__ = ["user_delays", "delays_given_rates"]
 def delays_given_rates(rate, semantic, compute, data_raw, data_sem, edge_raw, edge_sem, local_sem):
     """Eq 3 + eq 7 for every user from its rate ``r_u`` and edge compute ``f_u``.
 
-    A user with zero rate or zero compute gets an infinite delay.
+    A user with zero rate, or with edge work and zero compute, gets an
+    infinite delay; a user with no edge work needs no compute.
     """
     n = rate.shape[0]
     comm = np.empty(n)
@@ -36,7 +37,12 @@ def delays_given_rates(rate, semantic, compute, data_raw, data_sem, edge_raw, ed
         data = data_sem[u] if semantic[u] else data_raw[u]
         edge = edge_sem[u] if semantic[u] else edge_raw[u]
         comm[u] = data / rate[u] if rate[u] > 0.0 else np.inf
-        comp[u] = (edge / compute[u] if compute[u] > 0.0 else np.inf) + (local_sem[u] if semantic[u] else 0.0)
+        if edge == 0.0:
+            comp[u] = 0.0
+        else:
+            comp[u] = edge / compute[u] if compute[u] > 0.0 else np.inf
+        if semantic[u]:
+            comp[u] += local_sem[u]
     return comm, comp
 
 

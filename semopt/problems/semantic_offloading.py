@@ -62,6 +62,14 @@ REWARDS = ("eq8", "priority")
 _RTOL = 1e-9
 
 
+def _array(name: str, value: Any) -> np.ndarray:
+    """``np.asarray`` that reports ragged or non-numeric input as an InvalidProblemError."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidProblemError(f"`{name}` must be a rectangular array of numbers; got {value!r:.80}.") from None
+
+
 @dataclass
 class OffloadingSolution:
     """A solution of :class:`SemanticOffloading` (field names are part of the contract).
@@ -179,7 +187,7 @@ class SemanticOffloading(Problem):
     # ----------------------------------------------------------------- data
     def validate(self) -> None:
         """Check every field; normalise arrays. Raises :class:`InvalidProblemError`."""
-        gain = np.asarray(self.gain)
+        gain = _array("gain", self.gain)
         if gain.ndim != 3 or 0 in gain.shape:
             raise InvalidProblemError(
                 f"`gain` must be a non-empty array of shape (users, base_stations, subcarriers); "
@@ -188,7 +196,7 @@ class SemanticOffloading(Problem):
         u, k, n = gain.shape
         self.gain = as_float_array("gain", gain, low=0.0)
         self.distance = as_float_array("distance", self.distance, (u, k), low=0.0)
-        tasks = np.asarray(self.data_bits)
+        tasks = _array("data_bits", self.data_bits)
         if tasks.ndim != 1 or tasks.size == 0:
             raise InvalidProblemError(f"`data_bits` must be a non-empty 1-D array; got shape {tasks.shape}.")
         i = tasks.size
@@ -280,12 +288,32 @@ class SemanticOffloading(Problem):
         return -self.reward_scale * terms.weight * log_delay + terms.shift
 
     def delays(self, solution: OffloadingSolution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(t_comm, t_comp, rate)`` per user (eq 1-3, 7)."""
+        """``(t_comm, t_comp, rate)`` per user (eq 1-3, 7).
+
+        Only subcarriers of a user's own BS count towards its rate; invalid
+        indices and negative compute count as nothing (``evaluate`` names them).
+        """
         sol = self._coerce(solution)
+        return self._delays(self._own_carrier(sol), sol.semantic, self._usable_compute(sol))
+
+    def _delays(self, carrier, semantic, compute):
         terms = self.user_terms()
-        return user_delays(sol.carrier, sol.semantic, sol.compute, self.gain, self.power, self.noise,
+        return user_delays(carrier, semantic, compute, self.gain, self.power, self.noise,
                            self.subcarrier_bandwidth, terms.data_raw, terms.data_sem, terms.edge_raw,
                            terms.edge_sem, terms.local_sem)
+
+    def _valid_assoc(self, sol: OffloadingSolution) -> np.ndarray:
+        return np.where((sol.assoc >= 0) & (sol.assoc < self.n_bs), sol.assoc, -1)
+
+    def _own_carrier(self, sol: OffloadingSolution) -> np.ndarray:
+        """``carrier`` with -1 wherever the holder is not a user of that BS (or not a user at all)."""
+        holders = np.where((sol.carrier >= 0) & (sol.carrier < self.n_users), sol.carrier, -1)
+        own = self._valid_assoc(sol)[np.maximum(holders, 0)] == np.arange(self.n_bs)[:, None]
+        return np.where((holders >= 0) & own, holders, -1)
+
+    @staticmethod
+    def _usable_compute(sol: OffloadingSolution) -> np.ndarray:
+        return np.where(np.isfinite(sol.compute) & (sol.compute >= 0), sol.compute, 0.0)
 
     def _coerce(self, solution: Any) -> OffloadingSolution:
         if not isinstance(solution, OffloadingSolution):
@@ -301,17 +329,18 @@ class SemanticOffloading(Problem):
                 f"`solution.semantic` must be a bool array of shape ({u},); got {semantic!r}."
             )
         try:
-            compute = np.asarray(solution.compute, dtype=float)
+            compute = np.asarray(solution.compute)
+            if compute.dtype.kind not in "biuf":
+                raise TypeError
+            compute = compute.astype(float)
         except (TypeError, ValueError):
             raise InvalidProblemError(
-                f"`solution.compute` must be an array of numbers; got {solution.compute!r}."
+                f"`solution.compute` must be an array of real numbers; got {solution.compute!r}."
             ) from None
         if compute.shape != (u,):
             raise InvalidProblemError(
                 f"`solution.compute` must have shape ({u},); got shape {compute.shape}."
             )
-        # Out-of-range indices are violations, not errors; clip them so the delay kernel is safe.
-        carrier = np.where((carrier >= -1) & (carrier < u), carrier, -1)
         return OffloadingSolution(assoc, carrier, semantic.astype(bool), compute)
 
     def evaluate(self, solution: OffloadingSolution) -> Evaluation:
@@ -322,44 +351,38 @@ class SemanticOffloading(Problem):
         negative or excess compute, missed deadlines, users without
         subcarrier) is reported as a named violation.
         """
-        raw_carrier = np.asarray(solution.carrier) if isinstance(solution, OffloadingSolution) else None
         sol = self._coerce(solution)
         u_count, k_count, _ = self.gain.shape
         violations: list[str] = []
         for u in np.flatnonzero((sol.assoc < 0) | (sol.assoc >= k_count)):
             violations.append(f"(9e) assoc[{u}] = {sol.assoc[u]} is not a BS index in [0, {k_count})")
-        bad = np.argwhere((raw_carrier < -1) | (raw_carrier >= u_count))
-        for k, n in bad:
-            violations.append(f"(9f) carrier[{k}, {n}] = {raw_carrier[k, n]} is not -1 or a user index")
-        holders = sol.carrier
-        valid_assoc = np.where((sol.assoc >= 0) & (sol.assoc < k_count), sol.assoc, -1)
-        wrong = np.argwhere((holders >= 0) & (valid_assoc[np.maximum(holders, 0)] != np.arange(k_count)[:, None]))
-        for k, n in wrong:
+        for k, n in np.argwhere((sol.carrier < -1) | (sol.carrier >= u_count)):
+            violations.append(f"(9f) carrier[{k}, {n}] = {sol.carrier[k, n]} is not -1 or a user index")
+        holders = np.where((sol.carrier >= 0) & (sol.carrier < u_count), sol.carrier, -1)
+        # Only subcarriers of the user's own BS count towards its rate.
+        carrier = self._own_carrier(sol)
+        for k, n in np.argwhere((holders >= 0) & (carrier < 0)):
             v = holders[k, n]
             violations.append(
                 f"(9c) carrier[{k}, {n}] = {v} but user {v} is associated with BS {sol.assoc[v]}"
             )
-        # Only subcarriers of the user's own BS count towards its rate.
-        carrier = np.where((holders >= 0) & (valid_assoc[np.maximum(holders, 0)] == np.arange(k_count)[:, None]),
-                           holders, -1)
+        valid_assoc = self._valid_assoc(sol)
         held = np.bincount(carrier[carrier >= 0], minlength=u_count)
         for u in np.flatnonzero(held == 0):
             violations.append(f"(2) user {u} holds no subcarrier of its BS, so its rate is 0")
-        compute = sol.compute
-        for u in np.flatnonzero(~np.isfinite(compute) | (compute < 0)):
-            violations.append(f"(9i) compute[{u}] = {compute[u]!r} must be finite and >= 0")
-        compute = np.where(np.isfinite(compute) & (compute >= 0), compute, 0.0)
-        for u in np.flatnonzero(compute == 0):
+        for u in np.flatnonzero(~np.isfinite(sol.compute) | (sol.compute < 0)):
+            violations.append(f"(9i) compute[{u}] = {sol.compute[u]!r} must be finite and >= 0")
+        compute = self._usable_compute(sol)
+        terms = self.user_terms()
+        edge_work = np.where(sol.semantic, terms.edge_sem, terms.edge_raw) > 0
+        for u in np.flatnonzero((compute == 0) & edge_work):
             violations.append(f"(7) compute[{u}] = 0: user {u} gets no edge compute, so its delay is infinite")
         load = np.bincount(valid_assoc[valid_assoc >= 0], weights=compute[valid_assoc >= 0], minlength=k_count)
         for k in np.flatnonzero(load > self.edge_capacity * (1 + _RTOL)):
             violations.append(
                 f"(9i) BS {k}: edge compute {load[k]:.6g} > F_k = {self.edge_capacity[k]:.6g} cycles/s"
             )
-        terms = self.user_terms()
-        comm, comp, rate = user_delays(carrier, sol.semantic, compute, self.gain, self.power, self.noise,
-                                       self.subcarrier_bandwidth, terms.data_raw, terms.data_sem,
-                                       terms.edge_raw, terms.edge_sem, terms.local_sem)
+        comm, comp, rate = self._delays(carrier, sol.semantic, compute)
         delay = comm + comp
         for u in np.flatnonzero(delay > terms.deadline * (1 + _RTOL)):
             violations.append(

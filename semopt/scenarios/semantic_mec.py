@@ -19,9 +19,17 @@ Choices where the tables are silent (each is a keyword of :func:`build`):
   last M of them); the exit is drawn with the exit rates of Table II's first
   row (18.68 %, 27.36 %, 53.96 %), renormalised over the M exits.
   ``exits = 1`` is the network without early exit (5 layers).
-* The first fully connected layer after the last convolution has
-  ``fc_units = 10`` outputs (CIFAR-10, Table II); further fully connected
-  layers are neglected, as the paper neglects the classifier output.
+* The first fully connected layer of recognition (eq 4, ``k^R``) and of
+  reconstruction (eq 6, ``k^C``) has ``fc_units = 10`` outputs (CIFAR-10,
+  Table II); further fully connected layers are neglected, as the paper
+  neglects the classifier output.  Its input is the *output* of the last
+  convolution, as the text says ("the output size of last convolutional
+  filter"), although eq 4's subscript ``|D_m|`` could be read as that
+  layer's input; the difference is a few per cent of a term that is itself
+  under 1 % of the total.
+* Draws come from four independent streams spawned from ``seed`` (layout,
+  channel, task table, users' tasks), so sweeping ``users``,
+  ``subcarriers`` or ``fading`` keeps the task table.
 * ``tau_i`` is a whole number of milliseconds in [500, 1000];
   priorities ``M_i`` are integers in {1, 2, 3}; ``eps_i = 5 - 4 U[0, 1)``.
 * ``C_1 = 1``, ``C_2 = 0`` in eq 8.
@@ -127,11 +135,16 @@ def build(
     channels: float = 3.0,
 ) -> SemanticOffloading:
     """Build one instance (see the module docstring for every choice)."""
-    rng = np.random.default_rng(seed)
+    # One independent stream per component, so that changing the number of users, subcarriers or
+    # the fading switch redraws only what it must: the task table stays the same in such sweeps.
+    layout_rng, channel_rng, task_rng, demand_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
     bs_xy = _bs_positions(base_stations, area)
-    user_xy = rng.uniform(0.0, area, size=(users, 2))
+    user_xy = layout_rng.uniform(0.0, area, size=(users, 2))
     distance = np.maximum(np.linalg.norm(user_xy[:, None, :] - bs_xy[None, :, :], axis=2), MIN_DISTANCE_M)
-    gain = channel_gains(rng, distance, carrier_hz, subcarriers, shadowing_db=shadowing_db, fading=fading)
+    gain = channel_gains(channel_rng, distance, carrier_hz, subcarriers, shadowing_db=shadowing_db,
+                         fading=fading)
+    rng = task_rng
 
     side = rng.integers(224, 449, size=tasks).astype(float)
     a = np.full(tasks, feature_maps)
@@ -148,7 +161,7 @@ def build(
     ext, w_out, h_out = extraction_flops(a, c, filters, side, side, _kernels(rng, tasks, np.full(tasks, 4), 4))
     recon = reconstruction_flops(a, c, filters, w_out, h_out, _kernels(rng, tasks, np.full(tasks, 1), 1),
                                  fc_units, no_tail)
-    task = rng.integers(0, tasks, size=users)
+    task = demand_rng.integers(0, tasks, size=users)
 
     return SemanticOffloading(
         gain=gain,

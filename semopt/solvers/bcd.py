@@ -132,7 +132,7 @@ def _run_once(planner, judge, rng, time_limit, cfg: BCDConfig, init: str):
     swaps = 0
     # From the nearest-BS start, Algorithm 1 joins once subcarriers, modes and compute have settled:
     # judged on an unoptimised subcarrier allocation, association swaps herd users into few cells.
-    association = init != "nearest"
+    association = init != "nearest" and cfg.fixed_assoc is None
     while loop.running():
         sol, n_swaps = _communication(planner, sol, cfg, loop.out_of_time, association)
         swaps += n_swaps

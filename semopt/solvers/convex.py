@@ -24,9 +24,9 @@ decreasing in ``lambda``; bisection on ``ln lambda`` finds
 CVXPY with ``gp=True`` as the reference path.
 
 Deadlines (9h) enter as the lower bounds ``l_u``.  A user whose deadline no
-compute can meet (``tau_u <= a_u``) gets no lower bound, and a BS whose lower
-bounds exceed ``F_k`` drops them all: the allocation then minimises the
-reward loss and ``evaluate()`` reports the missed deadlines as (9h).
+compute can meet (``tau_u <= a_u``) gets no lower bound, and a BS whose
+remaining lower bounds exceed ``F_k`` drops them all: the allocation then
+maximises the reward and ``evaluate()`` reports the missed deadlines as (9h).
 """
 
 from __future__ import annotations
@@ -40,29 +40,41 @@ _BISECTION_STEPS = 200
 
 
 @njit(cache=True)
+def _share(lam, a, b, w):
+    """Stationary ``f(lambda)``, the positive root of ``a f^2 + b f - w b / lambda = 0``.
+
+    Written as ``2 w b / lambda / (b + sqrt(b^2 + 4 a w b / lambda))``, which
+    avoids the cancellation of the textbook form when ``a f << b`` and gives
+    ``w / lambda`` at ``a = 0``.
+    """
+    c = w * b / lam
+    return 2.0 * c / (b + np.sqrt(b * b + 4.0 * a * c))
+
+
+@njit(cache=True)
 def _demand(lam, a, b, w, low):
     total = 0.0
     for u in range(a.shape[0]):
-        if a[u] > 0.0:
-            f = (-b[u] + np.sqrt(b[u] * b[u] + 4.0 * a[u] * w[u] * b[u] / lam)) / (2.0 * a[u])
-        else:
-            f = w[u] / lam
-        total += max(low[u], f)
+        total += max(low[u], _share(lam, a[u], b[u], w[u]))
     return total
 
 
 @njit(cache=True)
 def _kkt_one_bs(a, b, w, low, capacity):
-    """Bisection on ln(lambda) for one BS; users with b = 0 need no compute and get none."""
+    """Bisection on ln(lambda) for one BS.
+
+    Users with ``b = 0`` need no compute, and users with ``a = inf`` (no
+    rate: an infinite delay whatever they get) are given none.
+    """
     n = a.shape[0]
     out = np.zeros(n)
-    need = b > 0.0
+    need = (b > 0.0) & np.isfinite(a)
     if not need.any():
         return out
     a_, b_, w_, l_ = a[need], b[need], w[need], low[need]
     # Bracket ln(lambda): demand decreases from +inf to sum(low) as lambda grows.
     lo, hi = -1.0, 1.0
-    while _demand(np.exp(lo), a_, b_, w_, l_) < capacity:
+    while _demand(np.exp(lo), a_, b_, w_, l_) < capacity and lo > -740.0:
         lo -= 8.0
     while _demand(np.exp(hi), a_, b_, w_, l_) > capacity and hi < 700.0:
         hi += 8.0
@@ -77,11 +89,7 @@ def _kkt_one_bs(a, b, w, low, capacity):
     lam = np.exp(hi)
     f = np.empty(a_.shape[0])
     for u in range(a_.shape[0]):
-        if a_[u] > 0.0:
-            g = (-b_[u] + np.sqrt(b_[u] * b_[u] + 4.0 * a_[u] * w_[u] * b_[u] / lam)) / (2.0 * a_[u])
-        else:
-            g = w_[u] / lam
-        f[u] = max(l_[u], g)
+        f[u] = max(l_[u], _share(lam, a_[u], b_[u], w_[u]))
     # hi is on the feasible side, so sum(f) <= capacity up to rounding; hand out the rest pro rata.
     f *= capacity / f.sum()
     out[need] = f
@@ -89,19 +97,22 @@ def _kkt_one_bs(a, b, w, low, capacity):
 
 
 def deadline_floors(assoc, a, b, deadline, capacity):
-    """Lower bounds ``l_u`` on ``f_u`` from (9h), dropped where they cannot all be met.
+    """Lower bounds ``l_u`` on ``f_u`` from (9h), dropped where they cannot be met.
 
-    Returns ``(low, met)``: ``met[k]`` is False when BS k's floors exceed ``F_k``
-    (or some user's deadline is out of reach), i.e. (9h) cannot hold there.
+    A user whose deadline no compute can meet (``tau_u <= a_u``) gets no
+    floor; if the other floors of its BS exceed ``F_k`` they are all dropped.
+    Returns ``(low, met)``: ``met[k]`` is False when (9h) cannot hold for
+    every user of BS k.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         slack = deadline - a
-        low = np.where((slack > 0) & (b > 0), b / np.where(slack > 0, slack, 1.0), 0.0)
-    reachable = slack > 0
+        reachable = slack > 0
+        low = np.where(reachable & (b > 0), b / np.where(reachable, slack, 1.0), 0.0)
     met = np.ones(capacity.shape[0], dtype=bool)
     for k in range(capacity.shape[0]):
         mine = assoc == k
-        if not reachable[mine].all() or low[mine].sum() > capacity[k]:
+        met[k] = bool(reachable[mine].all())
+        if low[mine].sum() > capacity[k]:
             met[k] = False
             low[mine] = 0.0
     return low, met

@@ -14,6 +14,7 @@ The search space is counted before anything runs; above ``max_space``
 from __future__ import annotations
 
 import itertools
+import time
 from math import comb
 
 import numpy as np
@@ -81,9 +82,14 @@ def exhaustive(problem: SemanticOffloading, *, rng, time_limit, max_space: int) 
             f"use 'bcd' or raise max_space."
         )
     model = OffloadingModel(problem)
+    start = time.perf_counter()
+    timed_out = False
     best: tuple | None = None
     semantics = [np.array(e, dtype=bool) for e in itertools.product((False, True), repeat=u)]
     for assoc in itertools.product(range(k), repeat=u):
+        if best is not None and time_limit is not None and time.perf_counter() - start > time_limit:
+            timed_out = True
+            break
         assoc = np.array(assoc, dtype=np.int64)
         per_bs = [list(_rows(np.flatnonzero(assoc == b), n)) for b in range(k)]
         for rows in itertools.product(*per_bs):
@@ -98,8 +104,14 @@ def exhaustive(problem: SemanticOffloading, *, rng, time_limit, max_space: int) 
                 if best is None or model.better(score, best[1]):
                     best = (sol, score)
     sol, score = best
-    status = Status.OPTIMAL if score.violation == 0 else Status.INFEASIBLE
-    message = (f"enumerated {space} combinations" if status == Status.OPTIMAL else
-               "no allocation meets every deadline (9h); returned the one with the least excess")
+    if timed_out:
+        status, message = Status.TIME_LIMIT, f"reached time_limit={time_limit} s before enumerating all {space}"
+    elif problem.evaluate(sol).feasible:
+        status, message = Status.OPTIMAL, f"enumerated {space} combinations"
+    else:
+        # Every combination was tried with its best compute: no allocation meets every deadline.
+        status = Status.INFEASIBLE
+        message = ("no allocation meets every deadline (9h); returned the combination with the least "
+                   "deadline excess, its compute maximising the reward")
     return SolverOutput(sol, status, [score.objective], message, {"combinations": float(space)})
 
