@@ -34,18 +34,31 @@ Choices where the tables are silent (each is a keyword of :func:`build`):
   priorities ``M_i`` are integers in {1, 2, 3}; ``eps_i = 5 - 4 U[0, 1)``.
 * ``C_1 = 1``, ``C_2 = 0`` in eq 8.
 
-``semantic-mec-compute-bound`` divides F_k by 8 (245.76 Gcycle/s per BS).
-Under Tables III-IV transmission takes tens of milliseconds and edge
-computation a few (about 4 of 35 ms with ``bcd``), so how compute is
-allocated or estimated barely matters.  Lowering F_k raises computation's
-share, but eq 8's logarithm sets a limit: when computation dominates, each
-user's reward is about ``-ln(b_u / f_u)`` and ``sum_u ln f_u`` under
-``sum_u f_u = F_k`` is maximised by the *equal* split, so UC becomes optimal
-again.  Compute allocation matters most where transmission and computation
-are comparable and users differ: measured over 6 seeds, UC's reward gap to
-``bcd`` is 0.8 % at F_k, 1.2 % at F_k/4, 1.5 % at F_k/8, 0.6 % at F_k/16 and
-0.3 % at F_k/64.  F_k/8 (computation about a third of the delay) is the
-scenario's choice.
+``semantic-mec-compute-bound`` divides F_k by 16 (122.88 Gcycle/s per BS):
+edge computation is then about half of the delay.  Under Tables III-IV
+transmission takes tens of milliseconds and edge computation a few (about
+12 % of the delay with ``bcd``), so how compute is allocated or estimated
+barely matters.  Lowering F_k raises computation's share, but eq 8's
+logarithm sets a limit: when computation dominates, a user's reward is
+about ``-ln(b_u / f_u)``, and ``sum_u ln f_u`` under ``sum_u f_u = F_k`` is
+maximised by the *equal* split, so UC becomes optimal again.  What makes
+allocation matter is users that differ: in delay structure (transmission
+and computation comparable) and, above all, in weight -- with
+``reward="priority"`` the optimal split follows the priorities.  Replacing
+``bcd``'s compute by the equal split on the same matching loses, over 6
+seeds (``bench/compute_share.py``):
+
+==========  ==================  =====================  =====================
+F_k         computation share   loss, eq 8             loss, priority reward
+==========  ==================  =====================  =====================
+F           12 %                0.10 %                 0.27 %
+F / 4       24 %                0.24 %                 0.70 %
+F / 8       35 %                0.26 %                 1.02 %
+F / 16      50 %                0.30 %                 1.31 %
+F / 64      77 %                0.21 %                 2.66 %
+==========  ==================  =====================  =====================
+
+F / 16 is where eq 8's loss peaks and computation is half the delay.
 """
 
 from __future__ import annotations
@@ -64,7 +77,7 @@ __all__ = ["build", "PAPER_EDGE_CAPACITY", "COMPUTE_BOUND_FACTOR"]
 
 PAPER_EDGE_CAPACITY = 2048 * 0.96e9
 PAPER_LOCAL_CAPACITY = 256 * 0.96e9
-COMPUTE_BOUND_FACTOR = 8
+COMPUTE_BOUND_FACTOR = 16
 # Table II, first threshold pair: share of tasks leaving at exits 1, 2 and 3.
 EXIT_RATES = np.array([0.1868, 0.2736, 0.5396])
 EXIT_DEPTHS = np.array([3, 4, 5])
@@ -191,5 +204,5 @@ def build(
 register_scenario("semantic-mec", _overrides(PAPER_EDGE_CAPACITY),
                   "Seed 002 Tables III-IV: 4 BSs, 20 users, 32 subcarriers, 15 tasks.")(build)
 register_scenario("semantic-mec-compute-bound", _overrides(PAPER_EDGE_CAPACITY / COMPUTE_BOUND_FACTOR),
-                  "semantic-mec with F_k / 8: computation about a third of the delay, where its "
-                  "allocation matters most.")(build)
+                  "semantic-mec with F_k / 16: computation about half of the delay, where its "
+                  "allocation matters most under eq 8.")(build)
