@@ -32,7 +32,7 @@ Swap-blocking rule (``rule``):
     eq 13's sums of log-delays (negative below 1 s), a BS vetoes every swap
     that takes a user from it, and releasing a subcarrier -- which only
     helps other cells -- is never blocking, so the paper's rule stalls
-    (``semantic-mec`` seeds 0-4: mean delay 57.9 ms against 32.2 ms).
+    (``semantic-mec`` seeds 0-4: mean delay 68.8 ms against 37.9 ms).
 
 The engine runs passes over all moves until a pass accepts none; the final
 state is exchange-stable under the same rule, which :func:`find_blocking`
