@@ -20,6 +20,7 @@ from semopt.result import Evaluation, Result, Status
 # One small reference instance per problem family; every applicable solver runs on it.
 REFERENCE = {
     "semantic-mec": dict(users=3, base_stations=2, subcarriers=2, tasks=3, seed=5),
+    "split-b-alexnet": dict(users=2, bandwidth=5e6, seed=1),
 }
 
 
@@ -47,6 +48,8 @@ def test_every_problem_family_has_solvers():
     names = semopt.available_solvers(_problem("semantic-mec"))
     assert names == sorted(names)
     assert {"bcd", "exhaustive", "linear", "ftm", "fa", "uc"} <= set(names)
+    split = semopt.available_solvers(_problem("split-b-alexnet"))
+    assert {"exhaustive", "greedy", "lagrangian", "milp", "mincut"} <= set(split)
 
 
 @pytest.mark.parametrize("scenario, solver", CASES)

@@ -36,6 +36,8 @@ __all__ = [
     "conv2d_macs",
     "conv2d_flops",
     "linear_flops",
+    "linear_macs",
+    "pool_output_size",
     "conv_chain_flops",
     "recognition_flops",
     "extraction_flops",
@@ -78,6 +80,30 @@ def conv2d_flops(
 def linear_flops(n_in: int, n_out: int, bias: bool = False) -> float:
     """FLOPs of a fully connected layer: ``2 x n_in x n_out`` (+ ``n_out`` with ``bias``)."""
     return 2.0 * n_in * n_out + (float(n_out) if bias else 0.0)
+
+
+@njit(cache=True)
+def linear_macs(n_in: int, n_out: int) -> float:
+    """Multiply-accumulates of a fully connected layer: ``n_in x n_out`` (the bias add is not a MAC)."""
+    return float(n_in) * n_out
+
+
+@njit(cache=True)
+def pool_output_size(size: int, kernel: int, stride: int, padding: int = 0, ceil_mode: bool = False) -> int:
+    """Spatial output size of a max or average pooling window (PyTorch's formula).
+
+    With ``ceil_mode`` the division rounds up, but the last window must still
+    start inside the input or its left padding (``torch.nn.MaxPool2d``).
+    """
+    span = size + 2 * padding - kernel
+    if span < 0:
+        return 0
+    if ceil_mode:
+        out = (span + stride - 1) // stride + 1
+        if (out - 1) * stride >= size + padding:
+            out -= 1
+        return out
+    return span // stride + 1
 
 
 @njit(cache=True)

@@ -2,5 +2,6 @@
 
 from semopt.problems.base import Problem
 from semopt.problems.semantic_offloading import OffloadingSolution, SemanticOffloading
+from semopt.problems.split_inference import SplitInference, SplitSolution
 
-__all__ = ["Problem", "SemanticOffloading", "OffloadingSolution"]
+__all__ = ["Problem", "SemanticOffloading", "OffloadingSolution", "SplitInference", "SplitSolution"]

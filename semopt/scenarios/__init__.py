@@ -8,11 +8,13 @@ True
 10
 
 Same name and same ``seed`` give an identical instance on any machine: every
-draw goes through one ``numpy.random.Generator`` seeded from ``seed``.
+draw goes through ``numpy.random.Generator`` streams seeded from ``seed``.
 """
 
-# Importing the builders registers them.
-from semopt.scenarios import semantic_mec as _semantic_mec  # noqa: E402,F401
+from semopt.scenarios import semantic_mec as _semantic_mec  # noqa: F401  (importing registers)
+from semopt.scenarios import split as _split
 from semopt.scenarios._registry import ScenarioSpec, describe, load, names, register_scenario
+
+_split.register_all()  # one scenario per built-in network: split-alexnet, split-resnet18, ...
 
 __all__ = ["load", "names", "describe", "register_scenario", "ScenarioSpec"]

@@ -1,4 +1,4 @@
-"""Exact solver for tiny SemanticOffloading instances: enumerate every discrete choice.
+"""Exact solvers by enumeration: tiny SemanticOffloading instances, and SplitInference device sets.
 
 For every association, every subcarrier assignment (each subcarrier of a BS
 to one of its users or left free, every user holding at least one) and
@@ -22,12 +22,13 @@ import numpy as np
 from semopt._options import Option
 from semopt.errors import SolverError
 from semopt.problems.semantic_offloading import OffloadingSolution, SemanticOffloading
+from semopt.problems.split_inference import SplitInference
 from semopt.registry import SolverOutput, register_solver
 from semopt.result import Status
 from semopt.solvers import convex
 from semopt.solvers.offloading import OffloadingModel, compute_coefficients, overfull_output
 
-__all__ = ["search_space", "MAX_SPACE"]
+__all__ = ["search_space", "MAX_SPACE", "downsets", "MAX_DOWNSETS"]
 
 MAX_SPACE = 200_000
 
@@ -115,3 +116,67 @@ def exhaustive(problem: SemanticOffloading, *, rng, time_limit, max_space: int) 
                    "deadline excess, its compute maximising the reward")
     return SolverOutput(sol, status, [score.objective], message, {"combinations": float(space)})
 
+
+
+# ------------------------------------------------------------------ SplitInference
+MAX_DOWNSETS = 200_000
+
+
+def downsets(graph, limit: int):
+    """Every downset (predecessor-closed set) of the DAG ``graph`` as bool[L], in a fixed order.
+
+    Raises SolverError as soon as more than ``limit`` exist.
+    """
+    order = list(range(graph.number_of_nodes()))
+    preds = [list(graph.predecessors(v)) for v in order]
+    found: list[np.ndarray] = []
+    row = np.zeros(len(order), dtype=bool)
+
+    def extend(i: int) -> None:
+        if i == len(order):
+            if len(found) >= limit:
+                raise SolverError(
+                    f"exhaustive refuses this network: more than max_space={limit} device sets (downsets); "
+                    f"use 'mincut' or 'milp'."
+                )
+            found.append(row.copy())
+            return
+        row[i] = False
+        extend(i + 1)
+        if all(row[p] for p in preds[i]):
+            row[i] = True
+            extend(i + 1)
+            row[i] = False
+
+    extend(0)
+    return found
+
+
+@register_solver("exhaustive", problems=(SplitInference,), exact=True, options={
+    "max_space": Option(MAX_DOWNSETS, "int", "Refuse networks with more device sets than this.", low=1),
+})
+def exhaustive_split(problem: SplitInference, *, rng, time_limit, max_space: int) -> SolverOutput:
+    """Every device set (every split of a chain, every downset of a DAG), with every constraint."""
+    candidates = downsets(problem.network.graph, max_space)
+    sol = problem.empty_solution()
+    feasible_all = True
+    for m in range(problem.n_users):
+        costs = problem.costs(m, sol.bandwidth[m], sol.compute[m])
+        parts = problem.parts(m, sol.bandwidth[m], sol.compute[m])
+        best, best_key = None, None
+        for row in candidates:
+            send, send_in = problem.sent(row)
+            latency = problem.total(parts["latency"], row, send, send_in)
+            energy = problem.total(parts["energy"], row, send, send_in)
+            memory = problem.bytes_per_param * problem.network.params[row].sum()
+            excess = (max(energy / problem.energy_budget[m] - 1, 0) + max(latency / problem.deadline[m] - 1, 0)
+                      + max(memory - problem.memory[m], 0) / max(problem.memory[m], 1.0))
+            key = (excess > 1e-9, excess, problem.total(costs, row, send, send_in))
+            if best_key is None or key < best_key:
+                best, best_key = row, key
+        sol.placement[m] = best
+        feasible_all &= not best_key[0]
+    status = Status.OPTIMAL if feasible_all else Status.INFEASIBLE
+    message = (f"enumerated {len(candidates)} device sets" if feasible_all else
+               "no device set meets every constraint of some user; returned the least violating one")
+    return SolverOutput(sol, status, [], message, {"combinations": float(len(candidates))})

@@ -1,0 +1,363 @@
+"""SplitInference: where to cut a DNN between devices and an edge server (seed 003).
+
+Zhang, Abdi, Dasari, Restuccia, *Semantic Edge Computing and Semantic
+Communications in 6G Networks: A Unifying Survey*, §3.1.1 eq 1 and §3.2:
+minimise ``T_c^m + T_c^e + T_n`` (device compute, edge compute, network)
+subject to device resources, for chains (sequential partitioning) and DAGs.
+
+Model
+-----
+User m runs the layers in its *device set* ``D_m`` (``placement[m, l]``
+True) and the edge runs the rest.  ``D_m`` must be a *downset* of the layer
+graph: a device layer never reads the output of an edge layer (no
+edge-to-device transfer).  The network input starts on the device.  Costs
+of user m, with ``r_m = bandwidth_m log2(1 + snr_m)`` and ``c_m`` the edge
+FLOP/s it gets:
+
+* latency ``T_m = sum_{l in D} F_l / f_m + sum_{l notin D} F_l / c_m
+  + sum_{l in D, some successor notin D} b S_l / r_m + [some source notin D] b_in S_in / r_m``,
+  each transferred tensor sent once whatever its number of consumers;
+* device energy ``E_m = p_m sum_{l in D} F_l / f_m + q_m (bits sent) / r_m``;
+* ``objective="latency"`` minimises ``sum_m T_m``, ``"energy"`` ``sum_m E_m``,
+  ``"weighted"`` ``sum_m (w_T T_m + w_E E_m)``.
+
+``F_l`` FLOPs, ``S_l`` output elements, ``b`` bits per element (32; the
+raw input has ``input_bits_per_element``, 8),
+``f_m`` device FLOP/s, ``p_m`` device compute power, ``q_m`` transmit
+power.  The result returned by the last layer is small and its download is
+neglected, as in Neurosurgeon.  Constraints: device energy
+``E_m <= energy_budget[m]``, device memory ``bytes_per_param * sum_{l in D}
+params_l <= memory[m]``, deadline ``T_m <= deadline[m]``, and with several
+users ``sum_m bandwidth_m <= bandwidth``, ``sum_m compute_m <= edge_flops``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import networkx as nx
+import numpy as np
+
+from semopt._validation import as_float_array, check_scalar
+from semopt.errors import InvalidProblemError
+from semopt.models.networks import Network
+from semopt.problems.base import Problem
+from semopt.result import Evaluation
+
+__all__ = ["SplitInference", "SplitSolution", "OBJECTIVES", "LayerCosts"]
+
+OBJECTIVES = ("latency", "energy", "weighted")
+_RTOL = 1e-9
+
+
+@dataclass
+class SplitSolution:
+    """A solution of :class:`SplitInference` (field names are part of the contract).
+
+    Attributes
+    ----------
+    placement : bool[M, L]
+        True where layer l of user m runs on the device.
+    exit : int[M]
+        Chosen exit (-1 = the final one).
+    bandwidth : float[M]
+        Uplink bandwidth of each user in Hz.
+    compute : float[M]
+        Edge FLOP/s given to each user.
+    """
+
+    placement: np.ndarray
+    exit: np.ndarray
+    bandwidth: np.ndarray
+    compute: np.ndarray
+
+    def copy(self) -> SplitSolution:
+        return SplitSolution(self.placement.copy(), self.exit.copy(), self.bandwidth.copy(),
+                             self.compute.copy())
+
+
+@dataclass(frozen=True)
+class LayerCosts:
+    """Additive costs of one user's placement: what each choice costs in the objective.
+
+    ``device[l]`` / ``edge[l]``: running layer l there; ``send[l]``: sending
+    layer l's output once; ``send_input``: sending the network input.
+    """
+
+    device: np.ndarray
+    edge: np.ndarray
+    send: np.ndarray
+    send_input: float
+
+
+@dataclass(eq=False)
+class SplitInference(Problem):
+    """Split-point selection for M users sharing an edge server (seed 003 §3.1.1 eq 1).
+
+    Parameters
+    ----------
+    network : Network
+        The DNN (see :mod:`semopt.models.networks`).
+    device_flops, device_power, memory : float[M]
+        Device FLOP/s, compute power (W) and memory for parameters (bytes).
+    tx_power, snr : float[M]
+        Transmit power (W) and linear SNR of each user's uplink.
+    bandwidth : float
+        Total uplink bandwidth in Hz (shared by the users).
+    edge_flops : float
+        Edge FLOP/s (shared by the users).
+    objective : {"latency", "energy", "weighted"}
+    weights : (float, float)
+        ``(w_T, w_E)`` of the weighted objective.
+    energy_budget, deadline : float[M]
+        Per-user device energy (J) and latency (s) limits; ``inf`` = none.
+    bits_per_element, input_bits_per_element, bytes_per_param : float
+        Activation, raw-input and parameter sizes (float32 activations: 32 bits,
+        8-bit image input, float32 weights: 4 bytes).
+
+    Examples
+    --------
+    >>> import semopt
+    >>> prob = semopt.scenarios.load("split-alexnet", bandwidth=10e6)
+    >>> res = semopt.solve(prob, "mincut")
+    >>> res.status, res.feasible
+    ('optimal', True)
+    """
+
+    network: Network
+    device_flops: np.ndarray
+    device_power: np.ndarray
+    memory: np.ndarray
+    tx_power: np.ndarray
+    snr: np.ndarray
+    bandwidth: float
+    edge_flops: float
+    objective: str = "latency"
+    weights: tuple[float, float] = (1.0, 1.0)
+    energy_budget: np.ndarray | None = None
+    deadline: np.ndarray | None = None
+    bits_per_element: float = 32.0
+    input_bits_per_element: float = 8.0
+    bytes_per_param: float = 4.0
+    info: dict[str, Any] = field(default_factory=dict)
+
+    sense: ClassVar[str] = "min"
+    Solution: ClassVar[type] = SplitSolution
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Check every field; normalise arrays. Raises :class:`InvalidProblemError`."""
+        if not isinstance(self.network, Network):
+            raise InvalidProblemError(f"`network` must be a Network; got {type(self.network).__name__}.")
+        self._check_graph()
+        m = np.asarray(self.device_flops).size
+        if m == 0:
+            raise InvalidProblemError("`device_flops` must name at least one user; got an empty array.")
+        positive = dict(low=0.0, low_inclusive=False)
+        self.device_flops = as_float_array("device_flops", np.atleast_1d(self.device_flops), (m,), **positive)
+        self.device_power = as_float_array("device_power", np.atleast_1d(self.device_power), (m,), low=0.0)
+        self.memory = as_float_array("memory", np.atleast_1d(self.memory), (m,), low=0.0)
+        self.tx_power = as_float_array("tx_power", np.atleast_1d(self.tx_power), (m,), low=0.0)
+        self.snr = as_float_array("snr", np.atleast_1d(self.snr), (m,), **positive)
+        self.bandwidth = check_scalar("bandwidth", self.bandwidth, **positive)
+        self.edge_flops = check_scalar("edge_flops", self.edge_flops, **positive)
+        if self.objective not in OBJECTIVES:
+            raise InvalidProblemError(f"`objective` must be one of {OBJECTIVES}; got {self.objective!r}.")
+        w = as_float_array("weights", self.weights, (2,), low=0.0)
+        if w.sum() <= 0:
+            raise InvalidProblemError(f"`weights` must not both be 0; got {tuple(w)}.")
+        self.weights = (float(w[0]), float(w[1]))
+        self.energy_budget = self._limit("energy_budget", self.energy_budget, m)
+        self.deadline = self._limit("deadline", self.deadline, m)
+        self.bits_per_element = check_scalar("bits_per_element", self.bits_per_element, **positive)
+        self.input_bits_per_element = check_scalar("input_bits_per_element", self.input_bits_per_element,
+                                                   **positive)
+        self.bytes_per_param = check_scalar("bytes_per_param", self.bytes_per_param, low=0.0)
+
+    def _check_graph(self) -> None:
+        net = self.network
+        g = net.graph
+        n = net.n_layers
+        for name in ("flops", "out_elements", "params"):
+            arr = np.asarray(getattr(net, name))
+            if arr.shape != (n,) or not np.all(np.isfinite(arr)) or np.any(arr < 0):
+                raise InvalidProblemError(f"`network.{name}` must be {n} finite numbers >= 0; got {arr!r:.80}.")
+        if set(g.nodes) != set(range(n)):
+            raise InvalidProblemError(f"`network.graph` must have the nodes 0..{n - 1}; got {sorted(g.nodes)!r:.80}.")
+        if not nx.is_directed_acyclic_graph(g):
+            cycle = nx.find_cycle(g)
+            raise InvalidProblemError(f"`network.graph` must be acyclic; it has the cycle {cycle}.")
+        backward = [(i, j) for i, j in g.edges if i >= j]
+        if backward:
+            raise InvalidProblemError(
+                f"`network.graph` must number layers in a topological order; edge {backward[0]} goes backwards."
+            )
+
+    @staticmethod
+    def _limit(name: str, value: Any, m: int) -> np.ndarray:
+        if value is None:
+            return np.full(m, np.inf)
+        arr = np.array(np.broadcast_to(np.asarray(value, dtype=float), (m,))) if np.ndim(value) == 0 else value
+        arr = np.asarray(arr, dtype=float)
+        if arr.shape != (m,) or np.any(np.isnan(arr)) or np.any(arr <= 0):
+            raise InvalidProblemError(f"`{name}` must be {m} positive numbers (inf = no limit); got {value!r}.")
+        return arr.copy()
+
+    # ------------------------------------------------------------- sizes
+    @property
+    def n_users(self) -> int:
+        return int(self.device_flops.shape[0])
+
+    @property
+    def n_layers(self) -> int:
+        return self.network.n_layers
+
+    def default_shares(self) -> tuple[np.ndarray, np.ndarray]:
+        """Equal split of bandwidth and edge compute: the shares the single-user solvers assume."""
+        m = self.n_users
+        return np.full(m, self.bandwidth / m), np.full(m, self.edge_flops / m)
+
+    def empty_solution(self, device: bool = True) -> SplitSolution:
+        """Everything on the device (or on the edge), with equal shares."""
+        bw, cp = self.default_shares()
+        placement = np.full((self.n_users, self.n_layers), device, dtype=bool)
+        return SplitSolution(placement, np.full(self.n_users, -1, dtype=np.int64), bw, cp)
+
+    # ------------------------------------------------------------- costs
+    def rate(self, bandwidth: np.ndarray) -> np.ndarray:
+        """Shannon rate ``B_m log2(1 + snr_m)`` in bit/s."""
+        return np.asarray(bandwidth, dtype=float) * np.log2(1.0 + self.snr)
+
+    def parts(self, m: int, bandwidth: float, compute: float) -> dict[str, LayerCosts]:
+        """Per-layer latency and energy of user m as additive pieces."""
+        net = self.network
+        rate = bandwidth * np.log2(1.0 + self.snr[m])
+        t_dev = net.flops / self.device_flops[m]
+        t_edge = net.flops / compute if compute > 0 else np.full(net.n_layers, np.inf)
+        with np.errstate(divide="ignore"):
+            t_send = self.bits_per_element * net.out_elements / rate if rate > 0 else np.full(net.n_layers, np.inf)
+            t_in = self.input_bits_per_element * net.input_elements / rate if rate > 0 else np.inf
+        latency = LayerCosts(t_dev, t_edge, t_send, float(t_in))
+        energy = LayerCosts(self.device_power[m] * t_dev, np.zeros(net.n_layers), self.tx_power[m] * t_send,
+                            float(self.tx_power[m] * t_in))
+        return {"latency": latency, "energy": energy}
+
+    def costs(self, m: int, bandwidth: float, compute: float, *, energy_price: float = 0.0,
+              objective: str | None = None) -> LayerCosts:
+        """The objective's additive costs for user m, plus ``energy_price`` x energy (Lagrangian)."""
+        p = self.parts(m, bandwidth, compute)
+        wt, we = self.objective_weights(objective)
+        we = we + energy_price
+        lat, en = p["latency"], p["energy"]
+
+        def mix(a, b):  # skip zero weights: 0 x inf would poison the sum with NaN
+            out = 0.0
+            if wt:
+                out = out + wt * a
+            if we:
+                out = out + we * b
+            return out
+
+        return LayerCosts(np.asarray(mix(lat.device, en.device)), np.asarray(mix(lat.edge, en.edge)),
+                          np.asarray(mix(lat.send, en.send)), float(mix(lat.send_input, en.send_input)))
+
+    def objective_weights(self, objective: str | None = None) -> tuple[float, float]:
+        """``(w_T, w_E)`` of latency and energy in the objective."""
+        return {"latency": (1.0, 0.0), "energy": (0.0, 1.0), "weighted": self.weights}[objective or self.objective]
+
+    def sent(self, placement_row: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Which layer outputs cross to the edge, and whether the input does."""
+        g = self.network.graph
+        on_dev = np.asarray(placement_row, dtype=bool)
+        send = np.zeros(self.n_layers, dtype=bool)
+        for i, j in g.edges:
+            if on_dev[i] and not on_dev[j]:
+                send[i] = True
+        sources = [n for n in g.nodes if g.in_degree(n) == 0]
+        return send, bool(any(not on_dev[s] for s in sources))
+
+    @staticmethod
+    def total(costs: LayerCosts, placement_row: np.ndarray, send: np.ndarray, send_input: bool) -> float:
+        """Sum of the additive costs of one placement."""
+        on_dev = np.asarray(placement_row, dtype=bool)
+        total = costs.device[on_dev].sum() + costs.edge[~on_dev].sum() + costs.send[send].sum()
+        return float(total + (costs.send_input if send_input else 0.0))
+
+    # ------------------------------------------------------------- judging
+    def _coerce(self, solution: Any) -> SplitSolution:
+        if not isinstance(solution, SplitSolution):
+            raise InvalidProblemError(f"`solution` must be a SplitSolution; got {type(solution).__name__}.")
+        m, n = self.n_users, self.n_layers
+        placement = np.asarray(solution.placement)
+        if placement.shape != (m, n) or placement.dtype.kind not in "biu" or not np.isin(placement, (0, 1)).all():
+            raise InvalidProblemError(
+                f"`solution.placement` must be a bool array of shape ({m}, {n}); got shape {placement.shape}."
+            )
+        bw = as_float_array("solution.bandwidth", solution.bandwidth, (m,))
+        cp = as_float_array("solution.compute", solution.compute, (m,))
+        ex = np.asarray(solution.exit)
+        if ex.shape != (m,):
+            raise InvalidProblemError(f"`solution.exit` must have shape ({m},); got shape {ex.shape}.")
+        return SplitSolution(placement.astype(bool), ex.astype(np.int64), bw, cp)
+
+    def evaluate(self, solution: SplitSolution) -> Evaluation:
+        """Objective and every violated constraint (downset, shares, energy, memory, deadline)."""
+        sol = self._coerce(solution)
+        violations: list[str] = []
+        g = self.network.graph
+        for m in range(self.n_users):
+            for i, j in g.edges:
+                if not sol.placement[m, i] and sol.placement[m, j]:
+                    violations.append(
+                        f"(downset) user {m}: layer {j} ({self.network.names[j]}) runs on the device but reads "
+                        f"layer {i} ({self.network.names[i]}) on the edge"
+                    )
+                    break
+        for name, arr in (("bandwidth", sol.bandwidth), ("compute", sol.compute)):
+            for m in np.flatnonzero(arr < 0):
+                violations.append(f"({name}) user {m}: {name} {arr[m]:.6g} < 0")
+        if sol.bandwidth.sum() > self.bandwidth * (1 + _RTOL):
+            violations.append(f"(bandwidth) sum of shares {sol.bandwidth.sum():.6g} Hz > {self.bandwidth:.6g} Hz")
+        if sol.compute.sum() > self.edge_flops * (1 + _RTOL):
+            violations.append(f"(compute) sum of shares {sol.compute.sum():.6g} > edge {self.edge_flops:.6g} FLOP/s")
+        latency, energy, memory = self.user_figures(sol)
+        for m in range(self.n_users):
+            if energy[m] > self.energy_budget[m] * (1 + _RTOL):
+                violations.append(f"(energy) user {m}: device energy {energy[m]:.6g} J > budget "
+                                  f"{self.energy_budget[m]:.6g} J")
+            if memory[m] > self.memory[m] * (1 + _RTOL):
+                violations.append(f"(memory) user {m}: {memory[m]:.6g} bytes of parameters on the device > "
+                                  f"{self.memory[m]:.6g}")
+            if latency[m] > self.deadline[m] * (1 + _RTOL):
+                violations.append(f"(deadline) user {m}: latency {latency[m]:.6g} s > {self.deadline[m]:.6g} s")
+            if not np.isfinite(latency[m]):
+                violations.append(f"(rate) user {m}: infinite latency (zero bandwidth or compute where needed)")
+        wt, we = self.objective_weights()
+        objective = float(np.sum((wt * latency if wt else 0.0) + (we * energy if we else 0.0)))
+        metrics = {
+            "mean_latency": float(np.mean(latency)),
+            "max_latency": float(np.max(latency)),
+            "mean_energy": float(np.mean(energy)),
+            "device_share": float(np.mean(sol.placement)),
+        }
+        for m in range(self.n_users):
+            metrics[f"latency[{m}]"] = float(latency[m])
+            metrics[f"energy[{m}]"] = float(energy[m])
+            metrics[f"device_layers[{m}]"] = float(sol.placement[m].sum())
+        return Evaluation(objective, not violations, violations, metrics)
+
+    def user_figures(self, sol: SplitSolution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-user latency (s), device energy (J) and device parameter memory (bytes)."""
+        m_count = self.n_users
+        latency, energy, memory = np.empty(m_count), np.empty(m_count), np.empty(m_count)
+        for m in range(m_count):
+            p = self.parts(m, max(sol.bandwidth[m], 0.0), max(sol.compute[m], 0.0))
+            send, send_in = self.sent(sol.placement[m])
+            with np.errstate(invalid="ignore"):
+                latency[m] = self.total(p["latency"], sol.placement[m], send, send_in)
+                energy[m] = self.total(p["energy"], sol.placement[m], send, send_in)
+            memory[m] = self.bytes_per_param * self.network.params[sol.placement[m]].sum()
+        return latency, energy, memory

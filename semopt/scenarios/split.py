@@ -1,0 +1,73 @@
+"""Scenarios ``split-<network>``: a Jetson-Nano-like device, an RTX-4090-like edge (seed 003).
+
+Documented defaults (each an override):
+
+* device: ``device_flops = 100 GFLOP/s`` (about a fifth of the Jetson
+  Nano's 472 GFLOPS fp16 peak: what layer-by-layer inference sustains),
+  ``device_power = 10 W`` (its 10 W mode), ``memory = 4 GB``,
+  ``tx_power = 0.2 W`` (23 dBm);
+* edge: ``edge_flops = 20 TFLOP/s`` (a quarter of the RTX 4090's 82.6
+  TFLOPS fp32 peak), shared by the users;
+* uplink: ``bandwidth = 10 MHz`` at ``snr_db = 0`` dB, i.e. 1 bit/s/Hz, so
+  ``bandwidth`` in Hz reads as the single-user rate in bit/s; with several
+  users each user's SNR is ``snr_db + N(0, 3 dB)`` from ``seed``;
+* objective ``latency``; no energy budget or deadline unless given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from semopt._options import Option
+from semopt.models import networks
+from semopt.problems.split_inference import OBJECTIVES, SplitInference
+from semopt.scenarios._registry import register_scenario
+
+__all__ = ["build"]
+
+
+def _overrides(network: str) -> dict[str, Option]:
+    return {
+        "network": Option(network, "choice", "The DNN.", choices=tuple(networks.names())),
+        "users": Option(1, "int", "Number of users M sharing the edge.", low=1),
+        "bandwidth": Option(10e6, "float", "Total uplink bandwidth in Hz.", low=0.0, low_open=True),
+        "snr_db": Option(0.0, "float", "Uplink SNR in dB (0 dB: 1 bit/s/Hz)."),
+        "device_flops": Option(100e9, "float", "Device FLOP/s.", low=0.0, low_open=True),
+        "device_power": Option(10.0, "float", "Device compute power in W.", low=0.0),
+        "memory": Option(4e9, "float", "Device memory for parameters in bytes.", low=0.0),
+        "tx_power": Option(0.2, "float", "Transmit power in W.", low=0.0),
+        "edge_flops": Option(20e12, "float", "Edge FLOP/s.", low=0.0, low_open=True),
+        "objective": Option("latency", "choice", "What to minimise.", choices=OBJECTIVES),
+        "energy_budget": Option(None, "float", "Device energy budget per user in J.", low=0.0, low_open=True,
+                                none_ok=True),
+        "deadline": Option(None, "float", "Latency limit per user in s.", low=0.0, low_open=True, none_ok=True),
+        "seed": Option(0, "int", "Seed of the per-user SNR draws.", low=0),
+    }
+
+
+def build(*, network: str, users: int, bandwidth: float, snr_db: float, device_flops: float,
+          device_power: float, memory: float, tx_power: float, edge_flops: float, objective: str,
+          energy_budget: float | None, deadline: float | None, seed: int) -> SplitInference:
+    """Build one split-inference instance (see the module docstring for every default)."""
+    rng = np.random.default_rng(seed)
+    snr = np.full(users, snr_db) + (rng.normal(0.0, 3.0, users) if users > 1 else 0.0)
+    return SplitInference(
+        network=networks.build(network),
+        device_flops=np.full(users, device_flops),
+        device_power=np.full(users, device_power),
+        memory=np.full(users, memory),
+        tx_power=np.full(users, tx_power),
+        snr=10.0 ** (snr / 10.0),
+        bandwidth=bandwidth,
+        edge_flops=edge_flops,
+        objective=objective,
+        energy_budget=None if energy_budget is None else np.full(users, energy_budget),
+        deadline=None if deadline is None else np.full(users, deadline),
+        info={"seed": seed, "snr_db": snr},
+    )
+
+
+def register_all() -> None:
+    for name in networks.names():
+        register_scenario(f"split-{name}", _overrides(name),
+                          f"Split inference of {name}: Jetson-Nano-like device, RTX-4090-like edge.")(build)

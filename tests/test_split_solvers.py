@@ -1,0 +1,138 @@
+"""SplitInference: mincut == exhaustive == milp, greedy on chains, Lagrangian duality, error paths."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import semopt
+from semopt.errors import InvalidProblemError, SolverError
+from semopt.models.networks import Network
+from semopt.problems.split_inference import SplitInference
+from semopt.result import Status
+
+
+def random_network(seed: int, layers: int, extra_edges: int, chain: bool = False) -> Network:
+    """A random layer DAG (indices in topological order) with random FLOPs, outputs and parameters."""
+    rng = np.random.default_rng(seed)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(layers))
+    for j in range(1, layers):
+        g.add_edge(int(rng.integers(0, j)) if not chain else j - 1, j)
+    if not chain:
+        for _ in range(extra_edges):
+            i, j = sorted(rng.choice(layers, 2, replace=False))
+            g.add_edge(int(i), int(j))
+    macs = rng.uniform(1e6, 5e8, layers)
+    return Network(
+        name=f"random-{seed}", names=[f"layer{i}" for i in range(layers)], macs=macs, flops=2 * macs,
+        out_elements=rng.integers(1_000, 400_000, layers), params=rng.integers(0, 2_000_000, layers),
+        graph=g, input_elements=150_528,
+    )
+
+
+def make_problem(net: Network, rate_hz: float = 10e6, **kw) -> SplitInference:
+    defaults = dict(device_flops=100e9, device_power=10.0, memory=4e9, tx_power=0.2, snr=1.0,
+                    bandwidth=rate_hz, edge_flops=20e12)
+    defaults.update(kw)
+    return SplitInference(network=net, **defaults)
+
+
+@settings(max_examples=25)
+@given(st.integers(0, 10_000), st.integers(2, 9), st.integers(0, 6), st.sampled_from([1e5, 1e6, 1e7, 1e8, 1e9]),
+       st.sampled_from(["latency", "energy", "weighted"]))
+def test_mincut_equals_exhaustive_and_milp_on_random_dags(seed, layers, extra, rate, objective):
+    prob = make_problem(random_network(seed, layers, extra), rate, objective=objective)
+    exact = semopt.solve(prob, "exhaustive")
+    cut = semopt.solve(prob, "mincut")
+    mip = semopt.solve(prob, "milp")
+    assert exact.status == cut.status == mip.status == Status.OPTIMAL
+    assert cut.objective == pytest.approx(exact.objective, rel=1e-9, abs=1e-12)
+    assert mip.objective == pytest.approx(exact.objective, rel=1e-7, abs=1e-12)
+    assert cut.feasible and mip.feasible
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_greedy_is_exact_on_chains_and_never_better_than_mincut(seed):
+    chain = make_problem(random_network(seed, 8, 0, chain=True))
+    assert chain.network.is_chain()
+    assert semopt.solve(chain, "greedy").objective == pytest.approx(semopt.solve(chain, "mincut").objective)
+    dag = make_problem(random_network(seed, 9, 5))
+    assert semopt.solve(dag, "greedy").objective >= semopt.solve(dag, "mincut").objective - 1e-12
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lagrangian_gap_reported_and_never_negative(seed):
+    net = random_network(seed, 8, 3)
+    free = make_problem(net, 1e7)
+    fastest = semopt.solve(free, "mincut")
+    budget = 0.6 * fastest.metrics["mean_energy"]
+    prob = make_problem(net, 1e7, energy_budget=budget)
+    lag = semopt.solve(prob, "lagrangian")
+    mip = semopt.solve(prob, "milp")
+    if mip.status == Status.INFEASIBLE:
+        assert lag.status == Status.INFEASIBLE
+        return
+    assert lag.feasible and mip.feasible
+    assert lag.metrics["dual_bound"] <= mip.objective + 1e-9  # weak duality
+    assert lag.metrics["gap"] >= 0
+    assert lag.objective >= mip.objective - 1e-12
+    assert lag.metrics["gap"] == pytest.approx(lag.objective - lag.metrics["dual_bound"], abs=1e-12)
+
+
+def test_milp_meets_every_constraint():
+    net = random_network(3, 9, 4)
+    free = semopt.solve(make_problem(net, 1e6), "mincut")
+    prob = make_problem(net, 1e6, energy_budget=0.8 * free.metrics["mean_energy"],
+                        memory=0.5 * 4 * net.total_params)
+    res = semopt.solve(prob, "milp")
+    exact = semopt.solve(prob, "exhaustive")
+    assert res.feasible and exact.feasible
+    assert res.objective == pytest.approx(exact.objective, rel=1e-7)
+
+
+@pytest.mark.parametrize("solver", ["mincut", "greedy", "lagrangian"])
+def test_constraint_blind_solvers_refuse(solver):
+    prob = make_problem(random_network(1, 6, 2), deadline=0.5)
+    with pytest.raises(SolverError, match="milp"):
+        semopt.solve(prob, solver)
+
+
+@pytest.mark.parametrize("solver", ["milp", "exhaustive", "lagrangian"])
+def test_budget_no_split_can_meet_is_infeasible(solver):
+    prob = make_problem(random_network(2, 6, 1), energy_budget=1e-12)
+    res = semopt.solve(prob, solver)
+    assert res.status == Status.INFEASIBLE and not res.feasible
+    assert any(v.startswith("(energy)") for v in prob.evaluate(res.solution).violations)
+
+
+def test_downset_violation_is_named():
+    prob = make_problem(random_network(0, 5, 0, chain=True))
+    sol = prob.empty_solution(device=False)
+    sol.placement[0, 3] = True  # layer 3 on the device reads layer 2 on the edge
+    verdict = prob.evaluate(sol)
+    assert not verdict.feasible and verdict.violations[0].startswith("(downset)")
+
+
+def test_all_edge_sends_the_input_all_device_sends_nothing():
+    prob = make_problem(random_network(0, 4, 0, chain=True), 1e6)
+    edge = prob.evaluate(prob.empty_solution(device=False)).metrics["latency[0]"]
+    device = prob.evaluate(prob.empty_solution(device=True)).metrics["latency[0]"]
+    net = prob.network
+    assert device == pytest.approx(net.flops.sum() / 100e9)
+    assert edge == pytest.approx(net.flops.sum() / 20e12 + 8 * net.input_elements / 1e6)
+
+
+def test_bad_input_errors():
+    net = random_network(0, 4, 0)
+    for field, bad in [("bandwidth", -1.0), ("bandwidth", float("nan")), ("device_flops", 0.0),
+                       ("snr", [1.0, 2.0]), ("objective", "speed")]:
+        with pytest.raises(InvalidProblemError, match=field):
+            make_problem(net, **{field: bad}) if field != "bandwidth" else make_problem(net, bad)
+    cyclic = random_network(0, 4, 0)
+    cyclic.graph.add_edge(3, 0)
+    with pytest.raises(InvalidProblemError, match="cycle"):
+        make_problem(cyclic)
