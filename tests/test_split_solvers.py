@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import semopt
 from semopt.errors import InvalidProblemError, SolverError
+from semopt.models import networks
 from semopt.models.networks import Network
 from semopt.problems.split_inference import SplitInference
 from semopt.result import Status
@@ -136,3 +137,22 @@ def test_bad_input_errors():
     cyclic.graph.add_edge(3, 0)
     with pytest.raises(InvalidProblemError, match="cycle"):
         make_problem(cyclic)
+
+
+# --------------------------------------------------------------------------- built-in networks
+@pytest.mark.parametrize("network", networks.names())
+def test_mincut_matches_exact_solvers_on_every_builtin_network(network):
+    """Issue 3: mincut == milp (== exhaustive where it enumerates) over a bandwidth sweep."""
+    for device_flops in (10e9, 100e9):
+        for rate in (1e5, 1e6, 1e7, 1e8, 1e9):
+            prob = semopt.scenarios.load(f"split-{network}", bandwidth=rate, device_flops=device_flops)
+            cut = semopt.solve(prob, "mincut")
+            mip = semopt.solve(prob, "milp")
+            assert cut.status == mip.status == Status.OPTIMAL
+            assert mip.objective == pytest.approx(cut.objective, rel=1e-7), (network, device_flops, rate)
+            try:
+                exact = semopt.solve(prob, "exhaustive")
+            except SolverError as err:
+                assert "max_space" in str(err)
+                continue
+            assert exact.objective == pytest.approx(cut.objective, rel=1e-9), (network, device_flops, rate)

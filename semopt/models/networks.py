@@ -153,13 +153,13 @@ class Network:
         return all(self.graph.has_edge(i, i + 1) for i in range(self.n_layers - 1)) and \
             self.graph.number_of_edges() == self.n_layers - 1
 
-    def exit_layers(self, exit: int = -1) -> np.ndarray:
-        """Sorted indices of the layers that exit ``exit`` needs: its final layer and all its ancestors.
+    def exit_layers(self, index: int = -1) -> np.ndarray:
+        """Sorted indices of the layers that an exit needs: its final layer and all its ancestors.
 
-        ``exit`` indexes :attr:`exits` (``-1``, the default, is the main output).
+        ``index`` indexes :attr:`exits` (``-1``, the default, is the main output).
         """
         ends = self.exits or (self.n_layers - 1,)
-        end = ends[exit]
+        end = ends[index]
         return np.array(sorted(nx.ancestors(self.graph, end) | {end}), dtype=np.int64)
 
 
