@@ -156,3 +156,38 @@ def test_mincut_matches_exact_solvers_on_every_builtin_network(network):
                 assert "max_space" in str(err)
                 continue
             assert exact.objective == pytest.approx(cut.objective, rel=1e-9), (network, device_flops, rate)
+
+
+# --------------------------------------------------------------------------- several users
+@pytest.mark.parametrize("seed", range(8))
+def test_multi_user_bcd_against_joint_exhaustive(seed):
+    net = random_network(seed, 5, 2)
+    prob = make_problem(net, 4e6, device_flops=[5e9, 20e9, 50e9][: 2 + seed % 2],
+                        device_power=10.0, memory=4e9, tx_power=0.2,
+                        snr=[1.0, 3.0, 0.5][: 2 + seed % 2], edge_flops=2e11)
+    exact = semopt.solve(prob, "exhaustive")
+    bcd = semopt.solve(prob, "bcd")
+    equal = semopt.solve(prob, "mincut")
+    assert exact.status == Status.OPTIMAL and bcd.feasible
+    assert equal.status == Status.CONVERGED  # per-user optimum with equal shares, not the joint optimum
+    assert exact.objective <= bcd.objective + 1e-12
+    assert bcd.objective <= equal.objective + 1e-12  # bcd starts from the equal shares and never gets worse
+    assert np.all(np.diff(bcd.history) <= 1e-12)
+    assert bcd.objective <= 1.01 * exact.objective
+    assert bcd.solution.bandwidth.sum() == pytest.approx(prob.bandwidth)
+
+
+def test_sqrt_shares_are_optimal():
+    from semopt.solvers.convex import sqrt_shares
+
+    rng = np.random.default_rng(0)
+    coeff = rng.uniform(0.1, 5.0, 6)
+    x = sqrt_shares(coeff, 10.0)
+    best = np.sum(coeff / x)
+    assert x.sum() == pytest.approx(10.0)
+    for _ in range(200):
+        d = rng.normal(size=6)
+        d -= d.mean()
+        y = x + 1e-3 * d
+        if np.all(y > 0):
+            assert np.sum(coeff / y) >= best - 1e-12

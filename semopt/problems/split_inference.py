@@ -101,6 +101,8 @@ class SplitInference(Problem):
         The DNN (see :mod:`semopt.models.networks`).
     device_flops, device_power, memory : float[M]
         Device FLOP/s, compute power (W) and memory for parameters (bytes).
+        ``device_flops`` sets the number of users M; a scalar in the other
+        per-user fields applies to every user.
     tx_power, snr : float[M]
         Transmit power (W) and linear SNR of each user's uplink.
     bandwidth : float
@@ -157,11 +159,17 @@ class SplitInference(Problem):
         if m == 0:
             raise InvalidProblemError("`device_flops` must name at least one user; got an empty array.")
         positive = dict(low=0.0, low_inclusive=False)
-        self.device_flops = as_float_array("device_flops", np.atleast_1d(self.device_flops), (m,), **positive)
-        self.device_power = as_float_array("device_power", np.atleast_1d(self.device_power), (m,), low=0.0)
-        self.memory = as_float_array("memory", np.atleast_1d(self.memory), (m,), low=0.0)
-        self.tx_power = as_float_array("tx_power", np.atleast_1d(self.tx_power), (m,), low=0.0)
-        self.snr = as_float_array("snr", np.atleast_1d(self.snr), (m,), **positive)
+
+        def per_user(name: str, value: Any, **bounds: Any) -> np.ndarray:
+            arr = np.atleast_1d(np.asarray(value, dtype=object))
+            value = np.full(m, arr[0]) if arr.size == 1 else value  # a scalar applies to every user
+            return as_float_array(name, value, (m,), **bounds)
+
+        self.device_flops = per_user("device_flops", self.device_flops, **positive)
+        self.device_power = per_user("device_power", self.device_power, low=0.0)
+        self.memory = per_user("memory", self.memory, low=0.0)
+        self.tx_power = per_user("tx_power", self.tx_power, low=0.0)
+        self.snr = per_user("snr", self.snr, **positive)
         self.bandwidth = check_scalar("bandwidth", self.bandwidth, **positive)
         self.edge_flops = check_scalar("edge_flops", self.edge_flops, **positive)
         if self.objective not in OBJECTIVES:
@@ -348,6 +356,25 @@ class SplitInference(Problem):
             metrics[f"energy[{m}]"] = float(energy[m])
             metrics[f"device_layers[{m}]"] = float(sol.placement[m].sum())
         return Evaluation(objective, not violations, violations, metrics)
+
+    def share_coefficients(self, placement: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(A_m, C_m)``: the objective's part of user m is ``const + A_m / b_m + C_m / c_m``.
+
+        With bandwidth ``b_m`` and edge compute ``c_m``: sending takes
+        ``bits_m / (b_m log2(1 + snr_m))`` (weighted by ``w_T + w_E q_m``) and
+        the edge layers ``F_edge / c_m`` (weighted by ``w_T``).
+        """
+        wt, we = self.objective_weights()
+        a, c = np.zeros(self.n_users), np.zeros(self.n_users)
+        net = self.network
+        for m in range(self.n_users):
+            row = np.asarray(placement[m], dtype=bool)
+            send, send_in = self.sent(row)
+            bits = (self.bits_per_element * net.out_elements[send].sum()
+                    + (self.input_bits_per_element * net.input_elements if send_in else 0.0))
+            a[m] = (wt + we * self.tx_power[m]) * bits / np.log2(1.0 + self.snr[m])
+            c[m] = wt * net.flops[~row].sum()
+        return a, c
 
     def user_figures(self, sol: SplitSolution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-user latency (s), device energy (J) and device parameter memory (bytes)."""

@@ -15,7 +15,18 @@ import numpy as np
 from semopt.errors import SolverError
 from semopt.problems.split_inference import LayerCosts, SplitInference, SplitSolution
 
-__all__ = ["solve_per_user", "reject_constraints"]
+__all__ = ["solve_per_user", "reject_constraints", "per_user_status"]
+
+
+def per_user_status(problem: SplitInference, exact: bool) -> str:
+    """OPTIMAL only when the per-user answer solves the whole problem: one user, exact method.
+
+    With several users the shares are held at the equal split, which the
+    joint problem (see ``bcd``) would improve.
+    """
+    from semopt.result import Status
+
+    return Status.OPTIMAL if exact and problem.n_users == 1 else Status.CONVERGED
 
 
 def solve_per_user(problem: SplitInference,

@@ -175,3 +175,18 @@ def log_cost(a, b, w, f):
     """``sum_u w_u ln(a_u + b_u / f_u)``: the objective of eq 26."""
     with np.errstate(divide="ignore"):
         return float(np.sum(w * np.log(a + np.where(b > 0, b / f, 0.0))))
+
+
+def sqrt_shares(coeff: np.ndarray, total: float) -> np.ndarray:
+    """``argmin sum_m coeff_m / x_m`` s.t. ``sum_m x_m = total``: ``x_m = total sqrt(c_m) / sum sqrt(c)``.
+
+    Stationarity ``coeff_m / x_m^2 = lambda`` gives the square-root rule
+    (used for bandwidth and edge compute shares in split inference).  Users
+    with ``coeff_m = 0`` need nothing and get 0; if nobody needs anything
+    the total is split equally.
+    """
+    coeff = np.asarray(coeff, dtype=float)
+    root = np.sqrt(np.maximum(coeff, 0.0))
+    if root.sum() == 0:
+        return np.full(coeff.shape, total / coeff.size)
+    return total * root / root.sum()

@@ -158,6 +158,8 @@ def downsets(graph, limit: int):
 def exhaustive_split(problem: SplitInference, *, rng, time_limit, max_space: int) -> SolverOutput:
     """Every device set (every split of a chain, every downset of a DAG), with every constraint."""
     candidates = downsets(problem.network.graph, max_space)
+    if problem.n_users > 1:
+        return _joint_split(problem, candidates, max_space)
     sol = problem.empty_solution()
     feasible_all = True
     for m in range(problem.n_users):
@@ -180,3 +182,44 @@ def exhaustive_split(problem: SplitInference, *, rng, time_limit, max_space: int
     message = (f"enumerated {len(candidates)} device sets" if feasible_all else
                "no device set meets every constraint of some user; returned the least violating one")
     return SolverOutput(sol, status, [], message, {"combinations": float(len(candidates))})
+
+
+def _joint_split(problem: SplitInference, candidates: list, max_space: int) -> SolverOutput:
+    """Several users, unconstrained: every combination of device sets with its optimal shares.
+
+    For fixed placements the shares have the square-root closed form, and
+    ``min sum A_m / b_m`` over ``sum b_m = B`` is ``(sum sqrt A_m)^2 / B``, so
+    each combination is scored without solving anything.
+    """
+    from semopt.solvers._split import reject_constraints
+    from semopt.solvers.bcd import split_shares
+
+    reject_constraints(problem, "exhaustive")
+    users = problem.n_users
+    if len(candidates) ** users > max_space:
+        raise SolverError(f"exhaustive refuses this instance: {len(candidates)}^{users} placements > "
+                          f"max_space={max_space}; use 'bcd'.")
+    wt, we = problem.objective_weights()
+    table = []  # per user: (constant part, sqrt A, sqrt C) of each candidate
+    for m in range(users):
+        parts = problem.parts(m, 1.0, 1.0)  # the device side does not depend on the shares
+        rows = np.array(candidates)
+        const = np.zeros(len(candidates))
+        if wt:
+            const += wt * (rows @ parts["latency"].device)
+        if we:
+            const += we * (rows @ parts["energy"].device)
+        coeffs = np.array([problem.share_coefficients(np.tile(r, (users, 1))) for r in candidates])[:, :, m]
+        table.append((const, np.sqrt(coeffs[:, 0]), np.sqrt(coeffs[:, 1])))
+    best, best_value = None, np.inf
+    for combo in itertools.product(range(len(candidates)), repeat=users):
+        value = sum(table[m][0][i] for m, i in enumerate(combo))
+        value += sum(table[m][1][i] for m, i in enumerate(combo)) ** 2 / problem.bandwidth
+        value += sum(table[m][2][i] for m, i in enumerate(combo)) ** 2 / problem.edge_flops
+        if best is None or value < best_value - 1e-15 * abs(best_value):
+            best, best_value = combo, value
+    sol = problem.empty_solution()
+    sol.placement = np.array([candidates[i] for i in best])
+    sol.bandwidth, sol.compute = split_shares(problem, sol.placement)
+    return SolverOutput(sol, Status.OPTIMAL, [], f"enumerated {len(candidates) ** users} joint placements",
+                        {"combinations": float(len(candidates) ** users)})

@@ -18,8 +18,7 @@ import numpy as np
 
 from semopt.problems.split_inference import LayerCosts, SplitInference
 from semopt.registry import SolverOutput, register_solver
-from semopt.result import Status
-from semopt.solvers._split import reject_constraints, solve_per_user
+from semopt.solvers._split import per_user_status, reject_constraints, solve_per_user
 
 __all__ = ["prefix_costs", "best_prefix"]
 
@@ -46,5 +45,5 @@ def greedy(problem: SplitInference, *, rng, time_limit) -> SolverOutput:
     """Neurosurgeon: best split of the layer sequence from per-layer predictions (seed 003 §3.2.2)."""
     reject_constraints(problem, "greedy")
     sol = solve_per_user(problem, best_prefix)
-    status = Status.OPTIMAL if problem.network.is_chain() else Status.CONVERGED
+    status = per_user_status(problem, exact=problem.network.is_chain())
     return SolverOutput(sol, status, [], "best of the L + 1 split points of the layer sequence")

@@ -26,6 +26,7 @@ from semopt._options import Option
 from semopt.problems.split_inference import LayerCosts, SplitInference
 from semopt.registry import SolverOutput, register_solver
 from semopt.result import Status
+from semopt.solvers._split import per_user_status
 
 __all__ = ["build_user_milp"]
 
@@ -68,11 +69,14 @@ def build_user_milp(problem: SplitInference, m: int, bandwidth: float, compute: 
     "gap": Option(1e-9, "float", "Relative MIP gap at which CBC stops.", low=0.0),
 })
 def milp(problem: SplitInference, *, rng, time_limit, gap: float) -> SolverOutput:
-    """PuLP/CBC integer program with every constraint: exact split (seed 003 §3.2.1)."""
+    """PuLP/CBC integer program with every constraint: exact split (seed 003 §3.2.1).
+
+    With several users, each user's program uses the equal resource split
+    (the shares make the joint problem nonlinear; ``bcd`` optimises them)."""
     import pulp
 
     sol = problem.empty_solution()
-    status, messages = Status.OPTIMAL, []
+    status, messages = per_user_status(problem, exact=True), []
     for m in range(problem.n_users):
         model, x = build_user_milp(problem, m, sol.bandwidth[m], sol.compute[m])
         # PuLP 3 ships CBC as PULP_CBC_CMD (deprecated for PuLP 4, hence the pin pulp<4).

@@ -31,8 +31,7 @@ import numpy as np
 
 from semopt.problems.split_inference import LayerCosts, SplitInference
 from semopt.registry import SolverOutput, register_solver
-from semopt.result import Status
-from semopt.solvers._split import reject_constraints, solve_per_user
+from semopt.solvers._split import per_user_status, reject_constraints, solve_per_user
 
 __all__ = ["min_cut_placement"]
 
@@ -71,4 +70,5 @@ def mincut(problem: SplitInference, *, rng, time_limit) -> SolverOutput:
     """DADS minimum s-t cut: the optimal placement for the additive objective (seed 003 §3.2.1)."""
     reject_constraints(problem, "mincut")
     sol = solve_per_user(problem, lambda p, m, costs: min_cut_placement(p.network.graph, costs))
-    return SolverOutput(sol, Status.OPTIMAL, [], "minimum s-t cut of the layer graph")
+    return SolverOutput(sol, per_user_status(problem, exact=True), [], "minimum s-t cut of the layer graph, "
+                        "per user with equal resource shares")
