@@ -191,3 +191,36 @@ def test_sqrt_shares_are_optimal():
         y = x + 1e-3 * d
         if np.all(y > 0):
             assert np.sum(coeff / y) >= best - 1e-12
+
+
+# --------------------------------------------------------------------------- congestion game
+@pytest.mark.parametrize("seed", range(6))
+def test_best_response_reaches_a_certified_equilibrium(seed):
+    from semopt.solvers.best_response import user_cost
+    from semopt.solvers.exhaustive import downsets
+
+    net = random_network(seed, 5, 2)
+    users = 2 + seed % 3
+    prob = make_problem(net, 2e7, device_flops=np.linspace(5e9, 50e9, users), snr=np.linspace(0.5, 3, users),
+                        edge_flops=5e11)
+    res = semopt.solve(prob, "best-response", reference="exhaustive")
+    assert res.status == Status.CONVERGED and res.feasible
+    assert res.metrics["nash_gap"] == 0.0
+    assert res.metrics["price_of_anarchy"] >= 1 - 1e-9  # the optimum chooses shares too
+    # Independent certificate: no user gains by any other device set, at the shares it would get.
+    sol = res.solution
+    offloading = ~sol.placement.all(axis=1)
+    for m in range(users):
+        current = user_cost(prob, m, sol.placement[m], sol.bandwidth[m], sol.compute[m])
+        n = int(offloading.sum()) - int(offloading[m]) + 1
+        for row in downsets(net.graph, 10_000):
+            bw, cp = (0.0, 0.0) if row.all() else (prob.bandwidth / n, prob.edge_flops / n)
+            assert user_cost(prob, m, row, bw, cp) >= current - 1e-12 * max(1.0, current)
+
+
+def test_price_of_anarchy_grows_with_congestion():
+    few = semopt.scenarios.load("split-alexnet", users=2, bandwidth=100e6, device_flops=20e9)
+    many = semopt.scenarios.load("split-alexnet", users=8, bandwidth=100e6, device_flops=20e9)
+    poa_few = semopt.solve(few, "best-response", reference="bcd").metrics["price_of_anarchy"]
+    poa_many = semopt.solve(many, "best-response", reference="bcd").metrics["price_of_anarchy"]
+    assert 1 - 1e-9 <= poa_few <= poa_many
