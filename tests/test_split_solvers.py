@@ -224,3 +224,51 @@ def test_price_of_anarchy_grows_with_congestion():
     poa_few = semopt.solve(few, "best-response", reference="bcd").metrics["price_of_anarchy"]
     poa_many = semopt.solve(many, "best-response", reference="bcd").metrics["price_of_anarchy"]
     assert 1 - 1e-9 <= poa_few <= poa_many
+
+
+# --------------------------------------------------------------------------- early exits
+def _b_alexnet(**kw):
+    return semopt.scenarios.load("split-b-alexnet", device_flops=5e9, objective="accuracy", **kw)
+
+
+def test_main_exit_runs_only_the_main_branch():
+    prob = semopt.scenarios.load("split-b-alexnet", device_flops=5e9)
+    main = prob.needed(-1)
+    assert 0 < main.sum() < prob.n_layers  # the side branches are idle at the final exit
+    latency = prob.evaluate(prob.empty_solution(device=True)).metrics["latency[0]"]
+    assert latency == pytest.approx(prob.network.flops[main].sum() / 5e9)
+
+
+@pytest.mark.parametrize("rate", [1e5, 1e6, 1e7])
+@pytest.mark.parametrize("deadline", [0.002, 0.004, 0.008, 0.02])
+def test_early_exit_matches_brute_force(rate, deadline):
+    from semopt.solvers.exhaustive import downsets
+
+    prob = _b_alexnet(bandwidth=rate, deadline=deadline)
+    res = semopt.solve(prob, "early-exit")
+    bw, cp = prob.default_shares()
+    best = None
+    for e in range(prob.n_exits):
+        costs = prob.costs(0, bw[0], cp[0], objective="latency")
+        for row in downsets(prob.graph_for(e), 100_000, prob.n_layers):
+            send, send_in = prob.sent(row, e)
+            if prob.total(costs, row, send, send_in, e) <= deadline:
+                best = max(best or 0.0, prob.accuracy(e))
+    if best is None:
+        assert res.status == Status.INFEASIBLE
+        assert any(v.startswith("(deadline)") for v in prob.evaluate(res.solution).violations)
+    else:
+        assert res.feasible and res.metrics["mean_accuracy"] == pytest.approx(best)
+
+
+def test_accuracy_never_falls_as_the_deadline_loosens():
+    accuracies = [semopt.solve(_b_alexnet(bandwidth=1e6, deadline=d), "early-exit").metrics["mean_accuracy"]
+                  for d in (0.003, 0.005, 0.01, 0.05)]
+    assert accuracies == sorted(accuracies) and accuracies[-1] > accuracies[0]
+
+
+def test_accuracy_objective_errors():
+    with pytest.raises(SolverError, match="early-exit"):
+        semopt.solve(_b_alexnet(deadline=0.01), "mincut")
+    with pytest.raises(InvalidProblemError, match="exit_accuracy"):
+        semopt.scenarios.load("split-alexnet", objective="accuracy")

@@ -47,7 +47,7 @@ from semopt.result import Evaluation
 
 __all__ = ["SplitInference", "SplitSolution", "OBJECTIVES", "LayerCosts"]
 
-OBJECTIVES = ("latency", "energy", "weighted")
+OBJECTIVES = ("latency", "energy", "weighted", "accuracy")
 _RTOL = 1e-9
 
 
@@ -114,6 +114,10 @@ class SplitInference(Problem):
         ``(w_T, w_E)`` of the weighted objective.
     energy_budget, deadline : float[M]
         Per-user device energy (J) and latency (s) limits; ``inf`` = none.
+    exit_accuracy : float[n_exits], optional
+        Accuracy of each exit of the network (early exits first).  With
+        ``objective="accuracy"`` the objective is the summed error
+        ``sum_m (1 - exit_accuracy[exit_m])``, usually under a deadline.
     bits_per_element, input_bits_per_element, bytes_per_param : float
         Activation, raw-input and parameter sizes (float32 activations: 32 bits,
         8-bit image input, float32 weights: 4 bytes).
@@ -139,6 +143,7 @@ class SplitInference(Problem):
     weights: tuple[float, float] = (1.0, 1.0)
     energy_budget: np.ndarray | None = None
     deadline: np.ndarray | None = None
+    exit_accuracy: np.ndarray | None = None
     bits_per_element: float = 32.0
     input_bits_per_element: float = 8.0
     bytes_per_param: float = 4.0
@@ -149,6 +154,12 @@ class SplitInference(Problem):
 
     def __post_init__(self) -> None:
         self.validate()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "network":  # the exit caches describe the network
+            object.__setattr__(self, "_needed_cache", {})
+            object.__setattr__(self, "_graph_cache", {})
+        object.__setattr__(self, name, value)
 
     def validate(self) -> None:
         """Check every field; normalise arrays. Raises :class:`InvalidProblemError`."""
@@ -178,6 +189,12 @@ class SplitInference(Problem):
         if w.sum() <= 0:
             raise InvalidProblemError(f"`weights` must not both be 0; got {tuple(w)}.")
         self.weights = (float(w[0]), float(w[1]))
+        if self.exit_accuracy is not None:
+            self.exit_accuracy = as_float_array("exit_accuracy", self.exit_accuracy, (self.n_exits,), low=0.0,
+                                                high=1.0)
+        elif self.objective == "accuracy":
+            raise InvalidProblemError("`objective` 'accuracy' needs `exit_accuracy` (one accuracy per exit); "
+                                      "got exit_accuracy=None.")
         self.energy_budget = self._limit("energy_budget", self.energy_budget, m)
         self.deadline = self._limit("deadline", self.deadline, m)
         self.bits_per_element = check_scalar("bits_per_element", self.bits_per_element, **positive)
@@ -273,12 +290,45 @@ class SplitInference(Problem):
                           np.asarray(mix(lat.send, en.send)), float(mix(lat.send_input, en.send_input)))
 
     def objective_weights(self, objective: str | None = None) -> tuple[float, float]:
-        """``(w_T, w_E)`` of latency and energy in the objective."""
-        return {"latency": (1.0, 0.0), "energy": (0.0, 1.0), "weighted": self.weights}[objective or self.objective]
+        """``(w_T, w_E)`` of latency and energy in the objective (latency ranks exits of equal accuracy)."""
+        return {"latency": (1.0, 0.0), "energy": (0.0, 1.0), "weighted": self.weights,
+                "accuracy": (1.0, 0.0)}[objective or self.objective]
 
-    def sent(self, placement_row: np.ndarray) -> tuple[np.ndarray, bool]:
+    def accuracy(self, exit: int) -> float:
+        """Accuracy of ``exit`` (-1 = the final one); 1 when the scenario gives none."""
+        return 1.0 if self.exit_accuracy is None else float(self.exit_accuracy[int(exit)])
+
+    # ------------------------------------------------------------- exits
+    @property
+    def n_exits(self) -> int:
+        """Number of exits (1 for a network without early exits)."""
+        return max(len(self.network.exits), 1)
+
+    def needed(self, exit: int = -1) -> np.ndarray:
+        """bool[L]: the layers that run when the inference leaves at ``exit`` (-1 = the final exit).
+
+        A network without declared exits runs every layer; with exits, only
+        the exit's layer and its ancestors run (the other branches are idle).
+        """
+        key = int(exit)
+        if key not in self._needed_cache:
+            mask = np.ones(self.n_layers, dtype=bool)
+            if self.network.exits:
+                mask[:] = False
+                mask[self.network.exit_layers(key)] = True
+            self._needed_cache[key] = mask
+        return self._needed_cache[key]
+
+    def graph_for(self, exit: int = -1):
+        """The layer graph restricted to the layers that ``exit`` needs (original layer indices)."""
+        key = int(exit)
+        if key not in self._graph_cache:
+            self._graph_cache[key] = self.network.graph.subgraph(np.flatnonzero(self.needed(key)).tolist())
+        return self._graph_cache[key]
+
+    def sent(self, placement_row: np.ndarray, exit: int = -1) -> tuple[np.ndarray, bool]:
         """Which layer outputs cross to the edge, and whether the input does."""
-        g = self.network.graph
+        g = self.graph_for(exit)
         on_dev = np.asarray(placement_row, dtype=bool)
         send = np.zeros(self.n_layers, dtype=bool)
         for i, j in g.edges:
@@ -287,11 +337,12 @@ class SplitInference(Problem):
         sources = [n for n in g.nodes if g.in_degree(n) == 0]
         return send, bool(any(not on_dev[s] for s in sources))
 
-    @staticmethod
-    def total(costs: LayerCosts, placement_row: np.ndarray, send: np.ndarray, send_input: bool) -> float:
-        """Sum of the additive costs of one placement."""
+    def total(self, costs: LayerCosts, placement_row: np.ndarray, send: np.ndarray, send_input: bool,
+              exit: int = -1) -> float:
+        """Sum of the additive costs of one placement (layers the exit does not need cost nothing)."""
+        active = self.needed(exit)
         on_dev = np.asarray(placement_row, dtype=bool)
-        total = costs.device[on_dev].sum() + costs.edge[~on_dev].sum() + costs.send[send].sum()
+        total = costs.device[on_dev & active].sum() + costs.edge[~on_dev & active].sum() + costs.send[send].sum()
         return float(total + (costs.send_input if send_input else 0.0))
 
     # ------------------------------------------------------------- judging
@@ -315,9 +366,11 @@ class SplitInference(Problem):
         """Objective and every violated constraint (downset, shares, energy, memory, deadline)."""
         sol = self._coerce(solution)
         violations: list[str] = []
-        g = self.network.graph
+        for m in np.flatnonzero((sol.exit < -1) | (sol.exit >= self.n_exits)):
+            violations.append(f"(exit) user {m}: exit {sol.exit[m]} is not -1 or in [0, {self.n_exits})")
+        exits = np.where((sol.exit >= -1) & (sol.exit < self.n_exits), sol.exit, -1)
         for m in range(self.n_users):
-            for i, j in g.edges:
+            for i, j in self.graph_for(exits[m]).edges:
                 if not sol.placement[m, i] and sol.placement[m, j]:
                     violations.append(
                         f"(downset) user {m}: layer {j} ({self.network.names[j]}) runs on the device but reads "
@@ -331,6 +384,7 @@ class SplitInference(Problem):
             violations.append(f"(bandwidth) sum of shares {sol.bandwidth.sum():.6g} Hz > {self.bandwidth:.6g} Hz")
         if sol.compute.sum() > self.edge_flops * (1 + _RTOL):
             violations.append(f"(compute) sum of shares {sol.compute.sum():.6g} > edge {self.edge_flops:.6g} FLOP/s")
+        sol.exit = exits
         latency, energy, memory = self.user_figures(sol)
         for m in range(self.n_users):
             if energy[m] > self.energy_budget[m] * (1 + _RTOL):
@@ -344,12 +398,16 @@ class SplitInference(Problem):
             if not np.isfinite(latency[m]):
                 violations.append(f"(rate) user {m}: infinite latency (zero bandwidth or compute where needed)")
         wt, we = self.objective_weights()
-        objective = float(np.sum((wt * latency if wt else 0.0) + (we * energy if we else 0.0)))
+        if self.objective == "accuracy":
+            objective = float(sum(1.0 - self.accuracy(e) for e in sol.exit))
+        else:
+            objective = float(np.sum((wt * latency if wt else 0.0) + (we * energy if we else 0.0)))
         metrics = {
             "mean_latency": float(np.mean(latency)),
             "max_latency": float(np.max(latency)),
             "mean_energy": float(np.mean(energy)),
             "device_share": float(np.mean(sol.placement)),
+            "mean_accuracy": float(np.mean([self.accuracy(e) for e in sol.exit])),
         }
         for m in range(self.n_users):
             metrics[f"latency[{m}]"] = float(latency[m])
@@ -357,7 +415,8 @@ class SplitInference(Problem):
             metrics[f"device_layers[{m}]"] = float(sol.placement[m].sum())
         return Evaluation(objective, not violations, violations, metrics)
 
-    def share_coefficients(self, placement: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def share_coefficients(self, placement: np.ndarray,
+                           exits: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(A_m, C_m)``: the objective's part of user m is ``const + A_m / b_m + C_m / c_m``.
 
         With bandwidth ``b_m`` and edge compute ``c_m``: sending takes
@@ -367,13 +426,14 @@ class SplitInference(Problem):
         wt, we = self.objective_weights()
         a, c = np.zeros(self.n_users), np.zeros(self.n_users)
         net = self.network
+        exits = np.full(self.n_users, -1) if exits is None else exits
         for m in range(self.n_users):
             row = np.asarray(placement[m], dtype=bool)
-            send, send_in = self.sent(row)
+            send, send_in = self.sent(row, exits[m])
             bits = (self.bits_per_element * net.out_elements[send].sum()
                     + (self.input_bits_per_element * net.input_elements if send_in else 0.0))
             a[m] = (wt + we * self.tx_power[m]) * bits / np.log2(1.0 + self.snr[m])
-            c[m] = wt * net.flops[~row].sum()
+            c[m] = wt * net.flops[~row & self.needed(exits[m])].sum()
         return a, c
 
     def user_figures(self, sol: SplitSolution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -381,10 +441,11 @@ class SplitInference(Problem):
         m_count = self.n_users
         latency, energy, memory = np.empty(m_count), np.empty(m_count), np.empty(m_count)
         for m in range(m_count):
+            exit = int(sol.exit[m])
             p = self.parts(m, max(sol.bandwidth[m], 0.0), max(sol.compute[m], 0.0))
-            send, send_in = self.sent(sol.placement[m])
+            send, send_in = self.sent(sol.placement[m], exit)
             with np.errstate(invalid="ignore"):
-                latency[m] = self.total(p["latency"], sol.placement[m], send, send_in)
-                energy[m] = self.total(p["energy"], sol.placement[m], send, send_in)
-            memory[m] = self.bytes_per_param * self.network.params[sol.placement[m]].sum()
+                latency[m] = self.total(p["latency"], sol.placement[m], send, send_in, exit)
+                energy[m] = self.total(p["energy"], sol.placement[m], send, send_in, exit)
+            memory[m] = self.bytes_per_param * self.network.params[sol.placement[m] & self.needed(exit)].sum()
         return latency, energy, memory

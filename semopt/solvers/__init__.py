@@ -1,3 +1,13 @@
 """Solvers, one module per algorithm family; importing this package registers them all."""
 
-from semopt.solvers import baselines, bcd, best_response, exhaustive, greedy, lagrangian, milp, mincut  # noqa: F401
+from semopt.solvers import (  # noqa: F401  (importing registers the solvers)
+    baselines,
+    bcd,
+    best_response,
+    early_exit,
+    exhaustive,
+    greedy,
+    lagrangian,
+    milp,
+    mincut,
+)

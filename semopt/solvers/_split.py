@@ -46,6 +46,8 @@ def reject_constraints(problem: SplitInference, solver: str, *, allow: tuple[str
         "deadline": np.isfinite(problem.deadline).any(),
         "memory": bool(np.any(problem.memory < problem.bytes_per_param * problem.network.total_params)),
     }
+    if problem.objective == "accuracy" and "accuracy" not in allow:
+        raise SolverError(f"Solver {solver!r} does not choose exits; objective 'accuracy' needs 'early-exit'.")
     bad = [name for name, on in present.items() if on and name not in allow]
     if bad:
         raise SolverError(

@@ -238,7 +238,7 @@ def _split_bcd_run(problem: SplitInference, bandwidth, compute, time_limit, opti
     while loop.running():
         for m in range(problem.n_users):
             costs = problem.costs(m, sol.bandwidth[m], sol.compute[m])
-            sol.placement[m] = min_cut_placement(problem.network.graph, costs)
+            sol.placement[m] = min_cut_placement(problem.graph_for(), costs)
         sol.bandwidth, sol.compute = split_shares(problem, sol.placement)
         loop.record(problem.evaluate(sol).objective, sol)
     if not loop.history:

@@ -57,7 +57,7 @@ def best_response(problem: SplitInference, sol: SplitSolution, m: int) -> tuple[
     bw, cp = problem.bandwidth / (others + 1), problem.edge_flops / (others + 1)
     device = np.ones(problem.n_layers, dtype=bool)
     options = [(user_cost(problem, m, device, 0.0, 0.0), 0, device)]
-    joined = min_cut_placement(problem.network.graph, problem.costs(m, bw, cp))
+    joined = min_cut_placement(problem.graph_for(), problem.costs(m, bw, cp))
     if not joined.all():
         options.append((user_cost(problem, m, joined, bw, cp), 1, joined))
     cost, _, row = min(options, key=lambda o: (o[0], o[1]))  # ties: stay on the device
@@ -98,7 +98,7 @@ def best_response_dynamics(problem: SplitInference, *, rng, time_limit, max_iter
                 _apply_shares(problem, sol)
                 moved = True
         loop.record(problem.evaluate(sol).objective, sol, may_stop=False)
-        if not moved:
+        if not moved and loop.status is None:
             loop.status, loop.message = Status.CONVERGED, f"no user moved in round {loop.iteration}"
     metrics = {"rounds": float(loop.iteration), "nash_gap": nash_gap(problem, sol)}
     if reference != "none":

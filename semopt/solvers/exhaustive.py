@@ -122,15 +122,18 @@ def exhaustive(problem: SemanticOffloading, *, rng, time_limit, max_space: int) 
 MAX_DOWNSETS = 200_000
 
 
-def downsets(graph, limit: int):
-    """Every downset (predecessor-closed set) of the DAG ``graph`` as bool[L], in a fixed order.
+def downsets(graph, limit: int, size: int | None = None):
+    """Every downset (predecessor-closed set) of the DAG ``graph`` as bool[size], in a fixed order.
+
+    ``graph`` may be a subgraph; rows have ``size`` entries (default: the
+    largest node index + 1), False outside it.
 
     Raises SolverError as soon as more than ``limit`` exist.
     """
-    order = list(range(graph.number_of_nodes()))
+    order = sorted(graph.nodes)
     preds = [list(graph.predecessors(v)) for v in order]
     found: list[np.ndarray] = []
-    row = np.zeros(len(order), dtype=bool)
+    row = np.zeros(size if size is not None else max(order) + 1, dtype=bool)
 
     def extend(i: int) -> None:
         if i == len(order):
@@ -141,12 +144,13 @@ def downsets(graph, limit: int):
                 )
             found.append(row.copy())
             return
-        row[i] = False
+        v = order[i]
+        row[v] = False
         extend(i + 1)
         if all(row[p] for p in preds[i]):
-            row[i] = True
+            row[v] = True
             extend(i + 1)
-            row[i] = False
+            row[v] = False
 
     extend(0)
     return found
@@ -157,7 +161,7 @@ def downsets(graph, limit: int):
 })
 def exhaustive_split(problem: SplitInference, *, rng, time_limit, max_space: int) -> SolverOutput:
     """Every device set (every split of a chain, every downset of a DAG), with every constraint."""
-    candidates = downsets(problem.network.graph, max_space)
+    candidates = downsets(problem.graph_for(), max_space, problem.n_layers)
     if problem.n_users > 1:
         return _joint_split(problem, candidates, max_space)
     sol = problem.empty_solution()

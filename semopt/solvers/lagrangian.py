@@ -38,7 +38,7 @@ __all__ = ["dual_search"]
 
 def dual_search(problem: SplitInference, m: int, bandwidth: float, compute: float, *, steps: int):
     """Bisection on the price of energy for user m: ``(placement, primal, dual_bound, feasible)``."""
-    graph = problem.network.graph
+    graph = problem.graph_for()
     budget = float(problem.energy_budget[m])
     parts = problem.parts(m, bandwidth, compute)
 

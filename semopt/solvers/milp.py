@@ -40,8 +40,8 @@ def build_user_milp(problem: SplitInference, m: int, bandwidth: float, compute: 
     """The MILP of user m; returns ``(model, x)`` with ``x[l]`` the device indicator of layer l."""
     import pulp
 
-    g = problem.network.graph
-    layers = list(range(problem.n_layers))
+    g = problem.graph_for()
+    layers = sorted(g.nodes)
     model = pulp.LpProblem(f"split_user_{m}", pulp.LpMinimize)
     x = {j: model.add_variable(f"x_{j}", cat="Binary") for j in layers}
     y = {j: model.add_variable(f"y_{j}", lowBound=0, upBound=1) for j in layers if g.out_degree(j)}
@@ -93,5 +93,7 @@ def milp(problem: SplitInference, *, rng, time_limit, gap: float) -> SolverOutpu
         if state != "Optimal":
             status = Status.TIME_LIMIT if time_limit is not None else Status.MAX_ITER
             messages.append(f"user {m}: CBC stopped with status {state}")
-        sol.placement[m] = np.array([(x[j].value() or 0.0) > 0.5 for j in range(problem.n_layers)])
+        sol.placement[m] = False
+        for j, var in x.items():
+            sol.placement[m, j] = (var.value() or 0.0) > 0.5
     return SolverOutput(sol, status, [], "; ".join(messages) or "CBC proved optimality")

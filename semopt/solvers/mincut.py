@@ -39,7 +39,11 @@ _S, _T, _IN, _IN_AUX = "s", "t", "in", "in'"
 
 
 def min_cut_placement(graph: nx.DiGraph, costs: LayerCosts) -> np.ndarray:
-    """Optimal device set (bool[L]) for additive ``costs`` on the layer DAG ``graph``."""
+    """Optimal device set (bool[L]) for additive ``costs`` on the layer DAG ``graph``.
+
+    ``graph`` may be a subgraph (the layers one exit needs); layers outside
+    it are reported off the device.
+    """
     flow = nx.DiGraph()
     # Infinite arcs carry no capacity attribute: networkx treats them as unbounded.
     for layer in graph.nodes:
@@ -58,7 +62,7 @@ def min_cut_placement(graph: nx.DiGraph, costs: LayerCosts) -> np.ndarray:
         if graph.in_degree(j) == 0:
             flow.add_edge(_IN_AUX, j)
     _, (device_side, _) = nx.minimum_cut(flow, _S, _T)
-    placement = np.zeros(graph.number_of_nodes(), dtype=bool)
+    placement = np.zeros(costs.device.shape[0], dtype=bool)
     for node in device_side:
         if isinstance(node, (int, np.integer)):
             placement[node] = True
@@ -69,6 +73,6 @@ def min_cut_placement(graph: nx.DiGraph, costs: LayerCosts) -> np.ndarray:
 def mincut(problem: SplitInference, *, rng, time_limit) -> SolverOutput:
     """DADS minimum s-t cut: the optimal placement for the additive objective (seed 003 §3.2.1)."""
     reject_constraints(problem, "mincut")
-    sol = solve_per_user(problem, lambda p, m, costs: min_cut_placement(p.network.graph, costs))
+    sol = solve_per_user(problem, lambda p, m, costs: min_cut_placement(p.graph_for(), costs))
     return SolverOutput(sol, per_user_status(problem, exact=True), [], "minimum s-t cut of the layer graph, "
                         "per user with equal resource shares")
