@@ -21,6 +21,7 @@ from semopt.result import Evaluation, Result, Status
 REFERENCE = {
     "semantic-mec": dict(users=3, base_stations=2, subcarriers=2, tasks=3, seed=5),
     "split-b-alexnet": dict(users=2, bandwidth=5e6, seed=1),
+    "split-dynamic": dict(steps=10, seed=1),
 }
 
 

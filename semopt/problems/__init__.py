@@ -1,7 +1,9 @@
 """Problem families: each holds validated data and judges solutions with ``evaluate()``."""
 
 from semopt.problems.base import Problem
+from semopt.problems.dynamic_split import DynamicSplit, DynamicSplitSolution
 from semopt.problems.semantic_offloading import OffloadingSolution, SemanticOffloading
 from semopt.problems.split_inference import SplitInference, SplitSolution
 
-__all__ = ["Problem", "SemanticOffloading", "OffloadingSolution", "SplitInference", "SplitSolution"]
+__all__ = ["Problem", "SemanticOffloading", "OffloadingSolution", "SplitInference", "SplitSolution",
+           "DynamicSplit", "DynamicSplitSolution"]

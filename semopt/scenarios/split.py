@@ -12,6 +12,10 @@ Documented defaults (each an override):
   ``bandwidth`` in Hz reads as the single-user rate in bit/s; with several
   users each user's SNR is ``snr_db + N(0, 3 dB)`` from ``seed``;
 * objective ``latency``; no energy budget or deadline unless given;
+* ``split-dynamic``: alexnet on a 10 GFLOP/s device, bandwidth following a
+  random walk of log10(B) with steps N(0, 0.15) from 8 MHz (near where
+  all-device and all-edge break even), clipped to
+  [100 kHz, 100 MHz], T = 100 steps, reconfiguration cost 5 ms;
 * ``b-alexnet``'s exits have accuracies 0.66, 0.73 and 0.815 (early exits
   first).  Seed 002's Table II gives only the mixture: exit rates 18.68 %,
   27.36 %, 53.96 % and 76.26 % accuracy overall; these per-exit values are
@@ -25,10 +29,11 @@ import numpy as np
 
 from semopt._options import Option
 from semopt.models import networks
+from semopt.problems.dynamic_split import DynamicSplit
 from semopt.problems.split_inference import OBJECTIVES, SplitInference
 from semopt.scenarios._registry import register_scenario
 
-__all__ = ["build", "EXIT_ACCURACY"]
+__all__ = ["build", "build_dynamic", "EXIT_ACCURACY"]
 
 EXIT_ACCURACY = {"b-alexnet": (0.66, 0.73, 0.815)}
 
@@ -79,3 +84,36 @@ def register_all() -> None:
     for name in networks.names():
         register_scenario(f"split-{name}", _overrides(name),
                           f"Split inference of {name}: Jetson-Nano-like device, RTX-4090-like edge.")(build)
+    register_scenario("split-dynamic", _dynamic_overrides(),
+                      "A bandwidth trace and a reconfiguration cost: per-step vs offline splits.")(build_dynamic)
+
+
+def _dynamic_overrides() -> dict[str, Option]:
+    base = _overrides("alexnet")
+    keep = ("network", "snr_db", "device_power", "memory", "tx_power", "edge_flops", "objective", "seed")
+    out = {k: v for k, v in base.items() if k in keep}
+    out.update({
+        "bandwidth": Option(8e6, "float", "Bandwidth (Hz) at the first step (near the all-device / all-edge "
+                            "break-even of alexnet on the slow device).", low=0.0, low_open=True),
+        "device_flops": Option(10e9, "float", "Device FLOP/s (slow enough that the best split moves).",
+                               low=0.0, low_open=True),
+        "steps": Option(100, "int", "Length T of the trace.", low=1),
+        "volatility": Option(0.15, "float", "Std of the per-step change of log10(bandwidth).", low=0.0),
+        "reconfiguration": Option(0.005, "float", "Cost of changing the split, in objective units (s).",
+                                  low=0.0),
+    })
+    return out
+
+
+def build_dynamic(*, network: str, snr_db: float, device_power: float, memory: float, tx_power: float,
+                  edge_flops: float, objective: str, seed: int, bandwidth: float, device_flops: float,
+                  steps: int, volatility: float, reconfiguration: float) -> DynamicSplit:
+    """``split-dynamic``: a log-space random walk of the bandwidth, clipped to [100 kHz, 100 MHz]."""
+    base = build(network=network, users=1, bandwidth=bandwidth, snr_db=snr_db, device_flops=device_flops,
+                 device_power=device_power, memory=memory, tx_power=tx_power, edge_flops=edge_flops,
+                 objective=objective, energy_budget=None, deadline=None, seed=seed)
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    steps_log = np.concatenate([[0.0], rng.normal(0.0, volatility, steps - 1)])
+    trace = 10.0 ** np.clip(np.log10(bandwidth) + np.cumsum(steps_log), 5.0, 8.0)
+    return DynamicSplit(base=base, trace=trace, reconfiguration=reconfiguration,
+                        info={"seed": seed, "network": network})
