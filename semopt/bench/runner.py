@@ -40,7 +40,8 @@ class Record:
     """One solver run on one instance: a row of the tidy results table.
 
     ``param`` and ``value`` are ``None`` when there is no sweep.  Metrics a
-    problem does not report (``mean_delay``, ``geomean_delay``) are NaN.
+    problem does not report (``mean_delay``, ``geomean_delay``) are NaN;
+    ``mean_delay`` falls back to a problem's ``mean_latency`` (split inference).
     """
 
     scenario: str
@@ -95,7 +96,7 @@ def run_instance(instance: Instance) -> list[Record]:
                 status=result.status,
                 feasible=result.feasible,
                 objective=result.objective,
-                mean_delay=result.metrics.get("mean_delay", math.nan),
+                mean_delay=result.metrics.get("mean_delay", result.metrics.get("mean_latency", math.nan)),
                 geomean_delay=result.metrics.get("geomean_delay", math.nan),
                 solve_time=result.solve_time,
             )
