@@ -10,7 +10,10 @@ realistic input of the compute step (eq 26).
 
 At the end of the session, :func:`pytest_terminal_summary` prints the time
 ratio of each fast path to its reference twin (STYLE.md guideline 9),
-computed from this run's benchmark statistics.
+computed from this run's benchmark statistics -- per user where the two
+paths time different numbers of users (``extra_info["users"]``, as in
+bench/test_bench_split.py) -- and the mean time of single benchmarks worth
+quoting (:data:`TIMES`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,17 @@ SEED = 0
 RATIOS = (
     ("compute-step", "path", "kkt", "cvxpy", "compute step eq 26: KKT / CVXPY"),
     ("rates", "path", "numba", "numpy", "subcarrier rates eq 1-2: Numba / numpy"),
+)
+
+# The same, for pairs whose calls cover different numbers of users: each mean time is
+# divided by its benchmark's extra_info["users"] (bench/test_bench_split.py).
+PER_USER_RATIOS = (
+    ("chain-10k", "path", "batch", "reference", "chain batch / per-user reference (per user)"),
+)
+
+# (group, label) of single benchmarks whose mean time is printed as is.
+TIMES = (
+    ("mincut-dag", "mincut on the largest built-in DAG"),
 )
 
 
@@ -102,11 +116,38 @@ def rates_input(paper_problem: SemanticOffloading, paper_solution: Result) -> Ra
                       float(bandwidth))
 
 
-def _mean_time(benchmarks: list, group: str, param: str, value: str) -> float | None:
+def _find(benchmarks: list, group: str, param: str | None = None, value: str | None = None):
     for bench in benchmarks:
-        if bench and bench.group == group and (bench.params or {}).get(param) == value:
-            return float(bench.stats.mean)
+        if bench and bench.group == group and (param is None or (bench.params or {}).get(param) == value):
+            return bench
     return None
+
+
+def _mean_time(benchmarks: list, group: str, param: str, value: str) -> float | None:
+    bench = _find(benchmarks, group, param, value)
+    return None if bench is None else float(bench.stats.mean)
+
+
+def _mean_time_per_user(benchmarks: list, group: str, param: str, value: str) -> float | None:
+    bench = _find(benchmarks, group, param, value)
+    users = None if bench is None else (bench.extra_info or {}).get("users")
+    return None if not users else float(bench.stats.mean) / users
+
+
+def _ratio_line(label: str, t_fast: float | None, t_ref: float | None) -> str | None:
+    if t_fast is None or t_ref is None or t_fast <= 0 or t_ref <= 0:
+        return None
+    return (f"{label} = {_format_seconds(t_fast)} / {_format_seconds(t_ref)} "
+            f"= {t_fast / t_ref:.3g} (fast path {t_ref / t_fast:.3g}x faster)")
+
+
+def _users_line(bench) -> str | None:
+    users = None if bench is None else (bench.extra_info or {}).get("users")
+    if not users:
+        return None
+    mean = float(bench.stats.mean)
+    return (f"{bench.group} {bench.name}: {_format_seconds(mean)} for {users} users "
+            f"({_format_seconds(mean / users)} per user)")
 
 
 def _format_seconds(seconds: float) -> str:
@@ -118,20 +159,27 @@ def _format_seconds(seconds: float) -> str:
 
 @pytest.hookimpl(trylast=True)  # after pytest-benchmark's own tables
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print ``fast / reference`` mean-time ratios; print nothing if the stats are not there."""
+    """Print ``fast / reference`` mean-time ratios and :data:`TIMES`; print nothing if the stats are not there."""
     try:
         benchmarks = list(terminalreporter.config._benchmarksession.benchmarks)
         lines = []
         for group, param, fast, reference, label in RATIOS:
-            t_fast = _mean_time(benchmarks, group, param, fast)
-            t_ref = _mean_time(benchmarks, group, param, reference)
-            if t_fast is None or t_ref is None or t_fast <= 0 or t_ref <= 0:
-                continue
-            lines.append(f"{label} = {_format_seconds(t_fast)} / {_format_seconds(t_ref)} "
-                         f"= {t_fast / t_ref:.3g} (fast path {t_ref / t_fast:.3g}x faster)")
+            lines.append(_ratio_line(label, _mean_time(benchmarks, group, param, fast),
+                                     _mean_time(benchmarks, group, param, reference)))
+        for group, param, fast, reference, label in PER_USER_RATIOS:
+            for value in (fast, reference):
+                lines.append(_users_line(_find(benchmarks, group, param, value)))
+            lines.append(_ratio_line(label, _mean_time_per_user(benchmarks, group, param, fast),
+                                     _mean_time_per_user(benchmarks, group, param, reference)))
+        for group, label in TIMES:
+            bench = _find(benchmarks, group)
+            if bench is not None:
+                network = (bench.extra_info or {}).get("network")
+                lines.append(f"{label}{f' ({network})' if network else ''}: {_format_seconds(bench.stats.mean)}")
+        lines = [line for line in lines if line]
     except Exception:  # a summary must never fail the run
         return
     if lines:
-        terminalreporter.write_sep("-", "fast path / reference path (mean times, this run)")
+        terminalreporter.write_sep("-", "fast path / reference path, and single timings (mean times, this run)")
         for line in lines:
             terminalreporter.write_line(line)
