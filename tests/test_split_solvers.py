@@ -272,3 +272,20 @@ def test_accuracy_objective_errors():
         semopt.solve(_b_alexnet(deadline=0.01), "mincut")
     with pytest.raises(InvalidProblemError, match="exit_accuracy"):
         semopt.scenarios.load("split-alexnet", objective="accuracy")
+
+
+@pytest.mark.parametrize("network", ["alexnet", "resnet18", "b-alexnet"])
+def test_multi_user_bcd_beats_milp_with_equal_shares(network):
+    """milp is exact for each user at the equal split; bcd also chooses the shares, so it can only gain."""
+    prob = semopt.scenarios.load(f"split-{network}", users=4, bandwidth=50e6, device_flops=20e9, seed=2)
+    bcd = semopt.solve(prob, "bcd")
+    mip = semopt.solve(prob, "milp")
+    assert bcd.feasible and mip.feasible
+    assert bcd.objective <= mip.objective + 1e-12
+
+
+def test_unknown_network_lists_the_known_ones():
+    with pytest.raises(semopt.errors.ScenarioError, match="resnet18"):
+        semopt.scenarios.load("split-alexnet", network="resnet19")
+    with pytest.raises(semopt.errors.SemoptError, match="resnet18"):
+        networks.build("resnet19")
