@@ -24,6 +24,13 @@ NOTEBOOK = ROOT / "notebooks" / "semantic_offloading.ipynb"
 KERNEL = "python3"
 CELL_TIMEOUT = 600
 FIGURES = ("fig2_convergence.png", "fig3_reward_vs_users.png")
+SPLIT_NOTEBOOK = ROOT / "notebooks" / "split_inference.ipynb"
+SPLIT_FIGURES = (
+    "split_fig1_latency_vs_rate.png",
+    "split_fig2_split_points.png",
+    "split_fig3_energy_tradeoff.png",
+    "split_fig4_multiuser.png",
+)
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +65,18 @@ def test_semantic_offloading_notebook_runs(kernel_name: str, tmp_path: Path, mon
     monkeypatch.setenv("SEMOPT_NOTEBOOK_OUT", str(out))
     _execute(NOTEBOOK, kernel_name)
     for name in FIGURES:
+        png = out / name
+        assert png.is_file(), f"{name} was not written to {out}"
+        assert png.stat().st_size > 0, f"{name} is empty"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{name} is not a PNG"
+
+
+def test_split_inference_notebook_runs(kernel_name: str, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setenv("SEMOPT_NOTEBOOK_SIZE", "small")
+    monkeypatch.setenv("SEMOPT_NOTEBOOK_OUT", str(out))
+    _execute(SPLIT_NOTEBOOK, kernel_name)
+    for name in SPLIT_FIGURES:
         png = out / name
         assert png.is_file(), f"{name} was not written to {out}"
         assert png.stat().st_size > 0, f"{name} is empty"
