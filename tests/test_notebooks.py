@@ -58,25 +58,16 @@ def _execute(path: Path, kernel_name: str) -> None:
     client.execute()  # raises CellExecutionError, naming the cell, if a cell fails
 
 
-def test_semantic_offloading_notebook_runs(kernel_name: str, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(("notebook", "figures"), [(NOTEBOOK, FIGURES), (SPLIT_NOTEBOOK, SPLIT_FIGURES)],
+                         ids=["semantic_offloading", "split_inference"])
+def test_notebook_runs(notebook: Path, figures: tuple[str, ...], kernel_name: str, tmp_path: Path,
+                       monkeypatch) -> None:
     out = tmp_path / "out"
     # The kernel inherits this process's environment.
     monkeypatch.setenv("SEMOPT_NOTEBOOK_SIZE", "small")
     monkeypatch.setenv("SEMOPT_NOTEBOOK_OUT", str(out))
-    _execute(NOTEBOOK, kernel_name)
-    for name in FIGURES:
-        png = out / name
-        assert png.is_file(), f"{name} was not written to {out}"
-        assert png.stat().st_size > 0, f"{name} is empty"
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{name} is not a PNG"
-
-
-def test_split_inference_notebook_runs(kernel_name: str, tmp_path: Path, monkeypatch) -> None:
-    out = tmp_path / "out"
-    monkeypatch.setenv("SEMOPT_NOTEBOOK_SIZE", "small")
-    monkeypatch.setenv("SEMOPT_NOTEBOOK_OUT", str(out))
-    _execute(SPLIT_NOTEBOOK, kernel_name)
-    for name in SPLIT_FIGURES:
+    _execute(notebook, kernel_name)
+    for name in figures:
         png = out / name
         assert png.is_file(), f"{name} was not written to {out}"
         assert png.stat().st_size > 0, f"{name} is empty"

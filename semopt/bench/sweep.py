@@ -20,6 +20,7 @@ Sweep(param='fading', values=(True, False))
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -83,10 +84,8 @@ def parse_value(text: str) -> Scalar:
     """
     text = text.strip()
     for convert in (int, float):
-        try:
+        with contextlib.suppress(ValueError):  # not a number of this kind: try the next reading
             return convert(text)
-        except ValueError:
-            pass
     lowered = text.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
