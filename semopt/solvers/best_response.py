@@ -16,7 +16,9 @@ still get by deviating alone, 0 at an equilibrium), and, unless
 ``reference="none"``, ``optimum`` and ``price_of_anarchy`` = equilibrium
 objective / the problem's optimum, where the shares are chosen optimally
 (``exhaustive`` when the joint space is small, else ``bcd``, named in
-``metrics["optimum_by_exhaustive"]``).
+``metrics["optimum_by_exhaustive"]``).  A heuristic reference is capped at
+the equilibrium's own objective, so the ratio is never below 1; with
+``bcd`` it is an estimate of the price of anarchy, not a bound.
 """
 
 from __future__ import annotations
@@ -118,5 +120,7 @@ def _price_of_anarchy(problem: SplitInference, value: float, reference: str) -> 
             optimum = solve(problem, "bcd").objective
     else:
         optimum = solve(problem, reference).objective
+    # The equilibrium itself is a solution of the problem: a heuristic reference above it is no optimum.
+    optimum = min(optimum, value)
     return {"optimum": float(optimum), "price_of_anarchy": float(value / optimum),
             "optimum_by_exhaustive": float(by_exhaustive)}
