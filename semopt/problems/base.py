@@ -19,6 +19,10 @@ class Problem(ABC):
 
     sense: ClassVar[str]
 
+    def __post_init__(self) -> None:
+        # Problems are dataclasses: their generated __init__ calls this, so every instance is validated.
+        self.validate()
+
     @abstractmethod
     def validate(self) -> None:
         """Raise :class:`~semopt.errors.InvalidProblemError` naming the first bad field."""

@@ -61,9 +61,6 @@ class DynamicSplit(Problem):
     sense: ClassVar[str] = "min"
     Solution: ClassVar[type] = DynamicSplitSolution
 
-    def __post_init__(self) -> None:
-        self.validate()
-
     def validate(self) -> None:
         if not isinstance(self.base, SplitInference):
             raise InvalidProblemError(f"`base` must be a SplitInference; got {type(self.base).__name__}.")

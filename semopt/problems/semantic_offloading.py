@@ -181,9 +181,6 @@ class SemanticOffloading(Problem):
     sense: ClassVar[str] = "max"
     Solution: ClassVar[type] = OffloadingSolution
 
-    def __post_init__(self) -> None:
-        self.validate()
-
     # ----------------------------------------------------------------- data
     def validate(self) -> None:
         """Check every field; normalise arrays. Raises :class:`InvalidProblemError`."""

@@ -152,9 +152,6 @@ class SplitInference(Problem):
     sense: ClassVar[str] = "min"
     Solution: ClassVar[type] = SplitSolution
 
-    def __post_init__(self) -> None:
-        self.validate()
-
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "network":  # the exit caches describe the network
             object.__setattr__(self, "_needed_cache", {})
