@@ -22,6 +22,7 @@ REFERENCE = {
     "semantic-mec": dict(users=3, base_stations=2, subcarriers=2, tasks=3, seed=5),
     "split-b-alexnet": dict(users=2, bandwidth=5e6, seed=1),
     "split-dynamic": dict(steps=10, seed=1),
+    "semantic-game": dict(terminals=3, seed=1),
 }
 
 

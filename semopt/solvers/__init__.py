@@ -7,8 +7,10 @@ from semopt.solvers import (  # noqa: F401  (importing registers the solvers)
     dynamic,
     early_exit,
     exhaustive,
+    fixed_strategy,
     greedy,
     lagrangian,
     milp,
     mincut,
+    social_optimum,
 )

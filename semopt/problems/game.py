@@ -1,0 +1,370 @@
+"""SemanticGame: terminals choosing resolution, compression and power, rewarded for fairness (seed 000).
+
+*Semantic-driven conditional encoding and distributed collaborative
+optimization for edge image processing*, §2.4.  Each of N terminals picks
+``a_i = (s_i, r_i, p_i)``: sampling resolution scale, compression ratio and
+transmit power (W), within its bounds.  Its utility is eq 10
+
+.. math::
+
+    U_i = \\alpha_i R_{power,i} + \\beta_i R_{task,i} + \\gamma_i R_{coop},
+
+with ``R_power,i = k1 ln(E_max,i / E_i)``, ``R_task,i = k2 mAP_i`` and eq 11
+``R_coop = eta J - zeta C``: ``J`` the Jain index (eq 12) of the terminals'
+resource use ``x_i`` and ``C = traffic / capacity`` the channel congestion.
+The terminals' energy ``E_i``, latency and fidelity come from the explicit
+physical models of :mod:`semopt.models.terminal` (replaceable through
+``model``).  Terminals interact through the shared channel (interference)
+and through ``J`` and ``C``.
+
+Readings of the paper (documented choices)
+------------------------------------------
+* Resource use ``x_i`` in eq 12 is the terminal's traffic, its payload in
+  bits per frame; ``C = sum_i x_i / (frame_period * capacity)``, the share
+  of the channel's capacity the frame's traffic takes.
+* The weights are per terminal (``weights[i] = (alpha, beta, gamma)``): the
+  paper raises alpha when energy is scarce and beta for high-priority tasks;
+  the scenarios derive them from battery and priority.  Scaling one
+  terminal's weights does not change its best responses, only the welfare.
+* The objective is the social welfare ``sum_i U_i`` (maximised); an
+  equilibrium is judged by ``metrics["nash_gap"]``, the largest utility gain
+  any terminal can reach by deviating alone, computed by :meth:`nash_gap`
+  with a dense grid and a quasi-Newton polish, independently of any solver.
+* Actions live in a box per terminal: ``s`` linearly, ``r`` and ``p`` on a
+  log scale (they span decades) in the unit coordinates solvers search in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from semopt._validation import as_float_array, check_scalar
+from semopt.errors import InvalidProblemError
+from semopt.models.terminal import GLOBAL_COLUMNS, TABLE_COLUMNS, TerminalModel
+from semopt.problems.base import Problem
+from semopt.result import Evaluation
+
+__all__ = ["SemanticGame", "GameSolution", "ACTIONS"]
+
+ACTIONS = ("resolution", "compression", "power")
+_TOL = 1e-9
+
+
+@dataclass
+class GameSolution:
+    """A strategy profile of :class:`SemanticGame` (``actions`` is part of the contract).
+
+    Attributes
+    ----------
+    actions : float[N, 3]
+        Columns: resolution scale s, compression ratio r, transmit power p (W).
+    trajectory : float[R + 1, N, 3] or None
+        The profile before the first round and after each round, when the
+        solver iterates (best response); not judged by ``evaluate``.
+    """
+
+    actions: np.ndarray
+    trajectory: np.ndarray | None = None
+
+
+@dataclass(eq=False)
+class SemanticGame(Problem):
+    """N terminals, each choosing (resolution, compression ratio, power); utility eq 10-12 of seed 000.
+
+    Parameters
+    ----------
+    low, high : float[N, 3]
+        Action bounds; columns (s, r, p).  ``0 < s``, ``1 <= r``, ``0 < p``.
+    native_pixels : float[N]
+        Pixels at full resolution (s = 1).
+    channel_gain : float[N]
+        SNR per watt of transmit power (gain over noise), 1/W.
+    bandwidth : float[N]
+        Each terminal's uplink band in Hz.
+    sense_energy, encode_energy : float[N]
+        Energy per sampled pixel and per pixel of encoding work, J.
+    encode_time : float[N]
+        Encoding time per pixel of work on the terminal, s.
+    energy_max : float[N]
+        E_max,i of R_power: the terminal's rated energy per frame, J.
+    weights : float[N, 3]
+        (alpha, beta, gamma) of eq 10, non-negative.
+    interference : float
+        theta: coupling of the shared channel (0 = orthogonal bands).
+    capacity : float
+        Channel capacity in bit/s (the "maximum bandwidth" of eq 11).
+    frame_period : float
+        Seconds per frame: traffic = bits per frame / frame_period.
+    k_power, k_task, eta, zeta : float
+        k1, k2, eta, zeta of eq 10-11.
+    bits_per_pixel, compress_effort, decode_time, fidelity_max,
+    resolution_knee, bpp_knee, snr_knee, task_ceiling : float
+        Constants of :class:`~semopt.models.terminal.TerminalModel`.
+    model : TerminalModel
+        The physical models (replaceable).
+
+    References
+    ----------
+    Seed 000 §2.4 eq 9-12 (game, reward, Jain index); §2.3 eq 6-8 (control).
+    """
+
+    sense: ClassVar[str] = "max"
+    Solution: ClassVar[type] = GameSolution
+
+    low: np.ndarray
+    high: np.ndarray
+    native_pixels: np.ndarray
+    channel_gain: np.ndarray
+    bandwidth: np.ndarray
+    sense_energy: np.ndarray
+    encode_energy: np.ndarray
+    encode_time: np.ndarray
+    energy_max: np.ndarray
+    weights: np.ndarray
+    interference: float = 0.01
+    capacity: float = 50e6
+    frame_period: float = 0.1
+    k_power: float = 1.0
+    k_task: float = 1.0
+    eta: float = 1.0
+    zeta: float = 1.0
+    bits_per_pixel: float = 24.0
+    compress_effort: float = 0.1
+    decode_time: float = 1e-9
+    fidelity_max: float = 0.95
+    resolution_knee: float = 3.0
+    bpp_knee: float = 2.0
+    snr_knee: float = 1.0
+    task_ceiling: float = 0.87
+    model: TerminalModel = field(default_factory=TerminalModel)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ validation
+    def validate(self) -> None:
+        low = np.asarray(self.low)
+        if low.ndim != 2 or low.shape[1] != 3 or low.shape[0] == 0:
+            raise InvalidProblemError(f"`low` must have shape (N, 3) with N >= 1; got shape {low.shape}.")
+        n = low.shape[0]
+        self.low = as_float_array("low", low, (n, 3), low=0.0, low_inclusive=False)
+        self.high = as_float_array("high", self.high, (n, 3), low=0.0, low_inclusive=False)
+        if np.any(self.low[:, 1] < 1.0):
+            raise InvalidProblemError(f"`low` compression ratios must be >= 1; got {self.low[:, 1].min()!r}.")
+        bad = np.argwhere(self.low > self.high)
+        if bad.size:
+            i, k = bad[0]
+            raise InvalidProblemError(f"`low[{i}, {k}]` = {self.low[i, k]!r} exceeds `high[{i}, {k}]` = "
+                                      f"{self.high[i, k]!r}.")
+        positive = ("native_pixels", "channel_gain", "bandwidth", "energy_max")
+        for name in positive + ("sense_energy", "encode_energy", "encode_time"):
+            value = as_float_array(name, getattr(self, name), (n,), low=0.0, low_inclusive=name not in positive)
+            setattr(self, name, value)
+        self.weights = as_float_array("weights", self.weights, (n, 3), low=0.0)
+        for name in ("interference", "compress_effort", "decode_time", "eta", "zeta", "k_power", "k_task"):
+            setattr(self, name, check_scalar(name, getattr(self, name), low=0.0))
+        for name in ("capacity", "frame_period", "bits_per_pixel", "resolution_knee", "bpp_knee", "snr_knee"):
+            setattr(self, name, check_scalar(name, getattr(self, name), low=0.0, low_inclusive=False))
+        for name in ("fidelity_max", "task_ceiling"):
+            setattr(self, name, check_scalar(name, getattr(self, name), low=0.0, low_inclusive=False, high=1.0))
+        if not isinstance(self.model, TerminalModel):
+            raise InvalidProblemError(f"`model` must be a TerminalModel; got {type(self.model).__name__}.")
+
+    # ------------------------------------------------------------------ sizes and bounds
+    @property
+    def n_terminals(self) -> int:
+        return int(self.low.shape[0])
+
+    @property
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(low, high)``, each float[N, 3] (copies)."""
+        return self.low.copy(), self.high.copy()
+
+    @property
+    def default_model(self) -> bool:
+        """True when the Numba kernels (which hard-code the default model) describe this game."""
+        return type(self.model) is TerminalModel
+
+    def to_unit(self, actions: np.ndarray) -> np.ndarray:
+        """Actions -> unit coordinates in [0, 1]^3 (s linear, r and p logarithmic)."""
+        a = np.asarray(actions, dtype=float)
+        z = np.empty_like(a)
+        span = np.where(self.high > self.low, 1.0, 0.0)
+        z[..., 0] = np.divide(a[..., 0] - self.low[:, 0], self.high[:, 0] - self.low[:, 0],
+                              out=np.zeros_like(a[..., 0]), where=span[:, 0] > 0)
+        for k in (1, 2):
+            z[..., k] = np.divide(np.log(a[..., k] / self.low[:, k]), np.log(self.high[:, k] / self.low[:, k]),
+                                  out=np.zeros_like(a[..., k]), where=span[:, k] > 0)
+        return z
+
+    def from_unit(self, z: np.ndarray, idx: Any = slice(None)) -> np.ndarray:
+        """Unit coordinates -> actions, for the terminals ``idx`` (broadcast against ``z[..., k]``)."""
+        z = np.asarray(z, dtype=float)
+        low, high = self.low[idx], self.high[idx]
+        a = np.empty(np.broadcast_shapes(z.shape, low.shape))
+        a[..., 0] = low[..., 0] + z[..., 0] * (high[..., 0] - low[..., 0])
+        for k in (1, 2):
+            a[..., k] = low[..., k] * (high[..., k] / low[..., k]) ** z[..., k]
+        return a
+
+    # ------------------------------------------------------------------ the model
+    def terms(self, actions: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-terminal quantities of a whole profile, straight from the definitions (the reference path).
+
+        Returns a dict of float[N]: ``bits``, ``sinr``, ``energy``,
+        ``latency``, ``fidelity``, ``task`` and ``utility``, and the scalars
+        ``jain`` and ``congestion``.
+        """
+        a = np.asarray(actions, dtype=float)
+        s, r, p = a[:, 0], a[:, 1], a[:, 2]
+        idx = np.arange(self.n_terminals)
+        received = self.channel_gain * p
+        interference = self.interference * (received.sum() - received)
+        m = self.model
+        sinr = m.sinr(self, idx, p, interference)
+        bits = m.bits(self, idx, s, r)
+        energy = m.energy(self, idx, s, r, p, sinr)
+        fidelity = m.fidelity(self, idx, s, r, sinr)
+        task = m.task_score(self, idx, fidelity)
+        jain = float(bits.sum() ** 2 / (self.n_terminals * np.sum(bits ** 2)))
+        congestion = float(bits.sum() / (self.frame_period * self.capacity))
+        alpha, beta, gamma = self.weights.T
+        utility = (alpha * self.k_power * np.log(self.energy_max / energy) + beta * self.k_task * task
+                   + gamma * (self.eta * jain - self.zeta * congestion))
+        return {"bits": bits, "sinr": sinr, "energy": energy, "latency": m.latency(self, idx, s, r, sinr),
+                "fidelity": fidelity, "task": task, "utility": utility, "jain": jain, "congestion": congestion}
+
+    def utilities(self, actions: np.ndarray) -> np.ndarray:
+        """``U_i`` of eq 10 for every terminal of the profile ``actions`` (float[N, 3])."""
+        return self.terms(actions)["utility"]
+
+    def welfare(self, actions: np.ndarray) -> float:
+        """Social welfare ``sum_i U_i``: the objective."""
+        return float(self.utilities(actions).sum())
+
+    def aggregates(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What each terminal sees of the others: interference, sum and sum of squares of their payloads."""
+        a = np.asarray(actions, dtype=float)
+        idx = np.arange(self.n_terminals)
+        received = self.channel_gain * a[:, 2]
+        bits = self.model.bits(self, idx, a[:, 0], a[:, 1])
+        return (self.interference * (received.sum() - received), bits.sum() - bits,
+                np.sum(bits ** 2) - bits ** 2)
+
+    def response_utilities(self, players: np.ndarray, candidates: np.ndarray, actions: np.ndarray) -> np.ndarray:
+        """``U[k, g]``: utility of terminal ``players[k]`` playing ``candidates[k, g]`` against ``actions``.
+
+        The others keep their actions; the game is aggregative, so this costs
+        O(1) per candidate (the numpy path; the Numba kernel is its twin).
+        """
+        players = np.asarray(players, dtype=np.int64)
+        interference, s_minus, q_minus = (agg[players] for agg in self.aggregates(actions))
+        return self.respond(players, candidates, interference, s_minus, q_minus)
+
+    def respond(self, players: np.ndarray, candidates: np.ndarray, interference: np.ndarray,
+                s_minus: np.ndarray, q_minus: np.ndarray) -> np.ndarray:
+        """:meth:`response_utilities` from the others' aggregates (float[P] each, see :meth:`aggregates`)."""
+        return self.own_terms(players, candidates, interference, s_minus, q_minus)["utility"]
+
+    def own_terms(self, players: np.ndarray, candidates: np.ndarray, interference: np.ndarray,
+                  s_minus: np.ndarray, q_minus: np.ndarray) -> dict[str, np.ndarray]:
+        """``fidelity``, ``energy``, ``latency`` and ``utility`` (float[P, G]) of ``players[k]`` playing
+        ``candidates[k, g]`` against the others' aggregates."""
+        players = np.asarray(players, dtype=np.int64)
+        cand = np.asarray(candidates, dtype=float)
+        interference, s_minus, q_minus = (np.asarray(v, dtype=float)[:, None] for v in (interference, s_minus, q_minus))
+        idx = players[:, None]
+        s, r, p = cand[..., 0], cand[..., 1], cand[..., 2]
+        m = self.model
+        sinr = m.sinr(self, idx, p, interference)
+        bits = m.bits(self, idx, s, r)
+        energy = m.energy(self, idx, s, r, p, sinr)
+        fidelity = m.fidelity(self, idx, s, r, sinr)
+        task = m.task_score(self, idx, fidelity)
+        total = s_minus + bits
+        jain = total ** 2 / (self.n_terminals * (q_minus + bits ** 2))
+        congestion = total / (self.frame_period * self.capacity)
+        w = self.weights[players]
+        utility = (w[:, 0:1] * self.k_power * np.log(self.energy_max[idx] / energy) + w[:, 1:2] * self.k_task * task
+                   + w[:, 2:3] * (self.eta * jain - self.zeta * congestion))
+        return {"fidelity": fidelity, "energy": energy, "latency": m.latency(self, idx, s, r, sinr),
+                "utility": utility}
+
+    def kernel_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """The per-terminal table and global vector of the Numba kernels (columns in ``TABLE_COLUMNS``)."""
+        columns = {"alpha": self.weights[:, 0], "beta": self.weights[:, 1], "gamma": self.weights[:, 2],
+                   "s_low": self.low[:, 0], "s_high": self.high[:, 0], "r_low": self.low[:, 1],
+                   "r_high": self.high[:, 1], "p_low": self.low[:, 2], "p_high": self.high[:, 2]}
+        table = np.column_stack([columns[c] if c in columns else getattr(self, c) for c in TABLE_COLUMNS])
+        scalars = {"n_terminals": float(self.n_terminals), "traffic_capacity": self.frame_period * self.capacity}
+        glob = np.array([scalars[c] if c in scalars else getattr(self, c) for c in GLOBAL_COLUMNS], dtype=float)
+        return np.ascontiguousarray(table, dtype=float), glob
+
+    # ------------------------------------------------------------------ the certificate
+    def deviation_gains(self, actions: np.ndarray, *, grid: int = 17) -> np.ndarray:
+        """For each terminal, the largest utility gain it can reach by deviating alone.
+
+        Independent of every solver: a ``grid^3`` scan of the terminal's box
+        in unit coordinates (its current action included), then L-BFGS-B
+        from the best grid point (scipy), on the numpy model.  Exact up to
+        the grid's resolution of the basins; the polish makes the in-basin
+        error second order.
+        """
+        from scipy.optimize import minimize
+
+        a = np.asarray(actions, dtype=float)
+        n = self.n_terminals
+        axis = np.linspace(0.0, 1.0, grid)
+        cube = np.stack(np.meshgrid(axis, axis, axis, indexing="ij"), axis=-1).reshape(-1, 3)
+        current = self.utilities(a)
+        gains = np.zeros(n)
+        chunk = max(1, 200_000 // cube.shape[0])
+        for lo in range(0, n, chunk):
+            players = np.arange(lo, min(n, lo + chunk))
+            cand = self.from_unit(cube[None, :, :], players[:, None])
+            values = self.response_utilities(players, cand, a)
+            for k, i in enumerate(players):
+                start = cube[int(np.argmax(values[k]))]
+
+                def negative(z, i=i):
+                    return -float(self.response_utilities(np.array([i]), self.from_unit(z[None, None, :], [[i]]),
+                                                          a)[0, 0])
+
+                res = minimize(negative, start, method="L-BFGS-B", bounds=[(0.0, 1.0)] * 3,
+                               options={"ftol": 1e-15, "gtol": 1e-12})
+                best = max(float(values[k].max()), -float(res.fun))
+                gains[i] = max(0.0, best - float(current[i]))
+        return gains
+
+    def nash_gap(self, actions: np.ndarray) -> float:
+        """The largest gain any single terminal can reach by deviating (0 at a Nash equilibrium)."""
+        return float(self.deviation_gains(actions).max())
+
+    # ------------------------------------------------------------------ judging
+    def evaluate(self, solution: GameSolution) -> Evaluation:
+        """Welfare, every bound violated, and the figures of seed 000 §3.1 (with ``nash_gap``)."""
+        if not isinstance(solution, GameSolution):
+            raise InvalidProblemError(f"`solution` must be a GameSolution; got {type(solution).__name__}.")
+        a = as_float_array("solution.actions", solution.actions, (self.n_terminals, 3))
+        violations = []
+        for i, k in np.argwhere(a < self.low * (1 - _TOL)):
+            violations.append(f"(bounds) {ACTIONS[k]} of terminal {i} is {a[i, k]:.6g} < {self.low[i, k]:.6g}")
+        for i, k in np.argwhere(a > self.high * (1 + _TOL)):
+            violations.append(f"(bounds) {ACTIONS[k]} of terminal {i} is {a[i, k]:.6g} > {self.high[i, k]:.6g}")
+        if violations:  # outside the box the models may be undefined (r < 1, p <= 0): judge no further
+            return Evaluation(-np.inf, False, violations, {})
+        t = self.terms(a)
+        welfare = float(t["utility"].sum())
+        gap = self.deviation_gains(a)
+        scale = max(float(np.mean(np.abs(t["utility"]))), 1e-12)
+        metrics: dict[str, float] = {
+            "welfare": welfare, "jain": t["jain"], "congestion": t["congestion"],
+            "nash_gap": float(gap.max()), "nash_gap_relative": float(gap.max() / scale),
+            "mean_energy": float(t["energy"].mean()), "mean_latency": float(t["latency"].mean()),
+            "mean_fidelity": float(t["fidelity"].mean()), "mean_task": float(t["task"].mean()),
+            "mean_power": float(a[:, 2].mean()),
+        }
+        for name in ("utility", "energy", "latency", "fidelity"):
+            metrics.update({f"{name}[{i}]": float(v) for i, v in enumerate(t[name])})
+        return Evaluation(welfare, True, [], metrics)
