@@ -89,7 +89,7 @@ def _overrides(terminals: int = 5, priority: float = 1.0, priority_spread: float
 
 def build(*, terminals: int, device: str, snr_db: float, snr_spread_db: float, battery: float, priority: float,
           priority_spread: float, alpha: float, beta: float, gamma: float, bandwidth: float, interference: float,
-          fps: float,          eta: float, zeta: float, k_task: float, seed: int) -> SemanticGame:
+          fps: float, eta: float, zeta: float, k_task: float, seed: int) -> SemanticGame:
     """Build one game instance (see the module docstring for every default)."""
     snr_stream, priority_stream = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     snr = snr_db + snr_stream.normal(0.0, snr_spread_db, terminals)
