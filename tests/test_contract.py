@@ -23,6 +23,7 @@ REFERENCE = {
     "split-b-alexnet": dict(users=2, bandwidth=5e6, seed=1),
     "split-dynamic": dict(steps=10, seed=1),
     "semantic-game": dict(terminals=3, seed=1),
+    "semantic-game-fluctuation": dict(terminals=3, steps=20, change_at=10, seed=1),
 }
 
 

@@ -4,6 +4,7 @@ from semopt.solvers import (  # noqa: F401  (importing registers the solvers)
     baselines,
     bcd,
     best_response,
+    closed_loop,
     dynamic,
     early_exit,
     exhaustive,
