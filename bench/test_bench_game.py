@@ -1,4 +1,4 @@
-"""Time of the SemanticGame's best-response dynamics (seed 000), of one round on Numba and numpy, and of its certificate.
+"""Time of the SemanticGame's best-response dynamics (seed 000), of a round on Numba and numpy, of its certificate.
 
 * The equilibrium search itself, ``best_response.play`` from the random
   profile of seed 0 with the solver's defaults (Gauss-Seidel, grid 9, tol
@@ -149,7 +149,7 @@ def test_round(benchmark, terminals: int, path: str) -> None:
     # Twins up to the compass search's floating-point path (step_tol 1e-10 in unit coordinates).
     np.testing.assert_allclose(z, expected, rtol=0.0, atol=1e-6)
     assert problem.welfare(problem.from_unit(z)) == pytest.approx(problem.welfare(problem.from_unit(expected)),
-                                                                  rel=1e-9)
+                                                                  rel=1e-6)
     assert gain == pytest.approx(expected_gain, rel=1e-6, abs=1e-9)
 
 

@@ -18,6 +18,10 @@ class Problem(ABC):
     """
 
     sense: ClassVar[str]
+    #: Metrics the benchmark tables report for this family: (key in ``Evaluation.metrics`` or
+    #: ``Result.metrics``, column label, ``"min"`` or ``"max"`` = which way is better).
+    report: ClassVar[tuple[tuple[str, str, str], ...]] = (
+    )
 
     def __post_init__(self) -> None:
         # Problems are dataclasses: their generated __init__ calls this, so every instance is validated.

@@ -60,6 +60,10 @@ class DynamicSplit(Problem):
 
     sense: ClassVar[str] = "min"
     Solution: ClassVar[type] = DynamicSplitSolution
+    report: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("mean_step_objective", "mean step objective", "min"),
+        ("reconfigurations", "reconfigurations", "min"),
+    )
 
     def validate(self) -> None:
         if not isinstance(self.base, SplitInference):

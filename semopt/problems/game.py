@@ -113,6 +113,13 @@ class SemanticGame(Problem):
 
     sense: ClassVar[str] = "max"
     Solution: ClassVar[type] = GameSolution
+    report: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("jain", "Jain index", "max"),
+        ("mean_fidelity", "fidelity", "max"),
+        (J),
+        (s),
+        (rel.),
+    )
 
     low: np.ndarray
     high: np.ndarray

@@ -47,6 +47,12 @@ class GameTrace(Problem):
 
     sense: ClassVar[str] = "max"
     Solution: ClassVar[type] = GameTraceSolution
+    report: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("mean_fidelity", "fidelity", "max"),
+        (J),
+        (frames),
+        ("fidelity_dip", "fidelity dip", "min"),
+    )
 
     base: SemanticGame
     channel_gain: np.ndarray

@@ -180,6 +180,10 @@ class SemanticOffloading(Problem):
 
     sense: ClassVar[str] = "max"
     Solution: ClassVar[type] = OffloadingSolution
+    report: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        (s),
+        (s),
+    )
 
     # ----------------------------------------------------------------- data
     def validate(self) -> None:

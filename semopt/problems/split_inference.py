@@ -151,6 +151,10 @@ class SplitInference(Problem):
 
     sense: ClassVar[str] = "min"
     Solution: ClassVar[type] = SplitSolution
+    report: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        (s),
+        (J),
+    )
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "network":  # the exit caches describe the network
