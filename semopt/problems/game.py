@@ -116,9 +116,9 @@ class SemanticGame(Problem):
     report: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("jain", "Jain index", "max"),
         ("mean_fidelity", "fidelity", "max"),
-        (J),
-        (s),
-        (rel.),
+        ("mean_energy", "energy (J)", "min"),
+        ("mean_latency", "latency (s)", "min"),
+        ("nash_gap_relative", "Nash gap (rel.)", "min"),
     )
 
     low: np.ndarray

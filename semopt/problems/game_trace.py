@@ -49,8 +49,8 @@ class GameTrace(Problem):
     Solution: ClassVar[type] = GameTraceSolution
     report: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("mean_fidelity", "fidelity", "max"),
-        (J),
-        (frames),
+        ("mean_energy", "energy (J)", "min"),
+        ("settling_time", "settling (frames)", "min"),
         ("fidelity_dip", "fidelity dip", "min"),
     )
 

@@ -181,8 +181,8 @@ class SemanticOffloading(Problem):
     sense: ClassVar[str] = "max"
     Solution: ClassVar[type] = OffloadingSolution
     report: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        (s),
-        (s),
+        ("mean_delay", "mean delay (s)", "min"),
+        ("geomean_delay", "geomean delay (s)", "min"),
     )
 
     # ----------------------------------------------------------------- data

@@ -152,8 +152,8 @@ class SplitInference(Problem):
     sense: ClassVar[str] = "min"
     Solution: ClassVar[type] = SplitSolution
     report: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        (s),
-        (J),
+        ("mean_latency", "mean latency (s)", "min"),
+        ("mean_energy", "mean energy (J)", "min"),
     )
 
     def __setattr__(self, name: str, value: Any) -> None:
