@@ -37,6 +37,8 @@ SEED = 0
 RATIOS = (
     ("compute-step", "path", "kkt", "cvxpy", "compute step eq 26: KKT / CVXPY"),
     ("rates", "path", "numba", "numpy", "subcarrier rates eq 1-2: Numba / numpy"),
+    ("game-round-5", "path", "numba", "numpy", "best-response round, 5 terminals: Numba / numpy"),
+    ("game-round-100", "path", "numba", "numpy", "best-response round, 100 terminals: Numba / numpy"),
 )
 
 # The same, for pairs whose calls cover different numbers of users: each mean time is
@@ -48,6 +50,7 @@ PER_USER_RATIOS = (
 # (group, label) of single benchmarks whose mean time is printed as is.
 TIMES = (
     ("mincut-dag", "mincut on the largest built-in DAG"),
+    ("game-solve", "best-response solve with certificate, 100 terminals"),
 )
 
 

@@ -149,26 +149,36 @@ def _unit_value(table, glob, i, z0, z1, z2, interference, s_minus, q_minus):
 
 
 @njit(cache=True)
-def best_response_kernel(table, glob, i, interference, s_minus, q_minus, start, grid, step_tol):
-    """Terminal i's best response in unit coordinates: a ``grid^3`` scan, then a compass search.
+def grid_peaks(values, k):
+    """Flat indices of the (at most) ``k`` best discrete local maxima of a cubic grid of values.
 
-    The scan (``start`` included) picks the best basin; the compass search
-    polls +-step along each axis, moves on improvement and halves the step
-    otherwise, down to ``step_tol``.  Returns ``(z, value, value at start)``.
+    A point is a local maximum when no axis neighbour is strictly higher.
+    Utilities here are not concave (two basins are common, e.g. high
+    compression at full power vs. low compression at lower power), so
+    polishing only the best grid point can miss the better basin.
     """
-    best = np.empty(3)
-    best[:] = start
-    value = _unit_value(table, glob, i, start[0], start[1], start[2], interference, s_minus, q_minus)
-    initial = value
-    for a in range(grid):
-        for b in range(grid):
-            for c in range(grid):
-                z0, z1, z2 = a / (grid - 1), b / (grid - 1), c / (grid - 1)
-                v = _unit_value(table, glob, i, z0, z1, z2, interference, s_minus, q_minus)
-                if v > value:
-                    value = v
-                    best[0], best[1], best[2] = z0, z1, z2
-    step = 0.5 / (grid - 1)
+    g = values.shape[0]
+    peaks = np.empty(g * g * g, dtype=np.int64)
+    heights = np.empty(g * g * g)
+    count = 0
+    for a in range(g):
+        for b in range(g):
+            for c in range(g):
+                v = values[a, b, c]
+                if ((a > 0 and values[a - 1, b, c] > v) or (a < g - 1 and values[a + 1, b, c] > v)
+                        or (b > 0 and values[a, b - 1, c] > v) or (b < g - 1 and values[a, b + 1, c] > v)
+                        or (c > 0 and values[a, b, c - 1] > v) or (c < g - 1 and values[a, b, c + 1] > v)):
+                    continue
+                peaks[count] = (a * g + b) * g + c
+                heights[count] = v
+                count += 1
+    order = np.argsort(-heights[:count])
+    return peaks[:count][order[:k]]
+
+
+@njit(cache=True)
+def _compass_kernel(table, glob, i, interference, s_minus, q_minus, start, value, step, step_tol):
+    best = start.copy()
     while step > step_tol:
         moved = False
         for axis in range(3):
@@ -182,4 +192,32 @@ def best_response_kernel(table, glob, i, interference, s_minus, q_minus, start, 
                     moved = True
         if not moved:
             step *= 0.5
+    return best, value
+
+
+@njit(cache=True)
+def best_response_kernel(table, glob, i, interference, s_minus, q_minus, start, grid, step_tol, peaks=4):
+    """Terminal i's best response in unit coordinates: a ``grid^3`` scan, then compass searches.
+
+    A compass search (poll +-step along each axis, move on improvement,
+    halve the step otherwise, down to ``step_tol``) runs from ``start`` and
+    from each of the ``peaks`` best local maxima of the scan.  Returns
+    ``(z, value, value at start)``.
+    """
+    values = np.empty((grid, grid, grid))
+    for a in range(grid):
+        for b in range(grid):
+            for c in range(grid):
+                values[a, b, c] = _unit_value(table, glob, i, a / (grid - 1), b / (grid - 1), c / (grid - 1),
+                                              interference, s_minus, q_minus)
+    initial = _unit_value(table, glob, i, start[0], start[1], start[2], interference, s_minus, q_minus)
+    step = 0.5 / (grid - 1)
+    best, value = _compass_kernel(table, glob, i, interference, s_minus, q_minus, start, initial, step, step_tol)
+    for flat in grid_peaks(values, peaks):
+        a, rest = divmod(flat, grid * grid)
+        b, c = divmod(rest, grid)
+        z = np.array([a / (grid - 1), b / (grid - 1), c / (grid - 1)])
+        z, v = _compass_kernel(table, glob, i, interference, s_minus, q_minus, z, values[a, b, c], step, step_tol)
+        if v > value:
+            best, value = z, v
     return best, value, initial

@@ -309,22 +309,25 @@ class SemanticGame(Problem):
         return np.ascontiguousarray(table, dtype=float), glob
 
     # ------------------------------------------------------------------ the certificate
-    def deviation_gains(self, actions: np.ndarray, *, grid: int = 17) -> np.ndarray:
+    def deviation_gains(self, actions: np.ndarray, *, grid: int = 17, peaks: int = 4) -> np.ndarray:
         """For each terminal, the largest utility gain it can reach by deviating alone.
 
         Independent of every solver: a ``grid^3`` scan of the terminal's box
-        in unit coordinates (its current action included), then L-BFGS-B
-        from the best grid point (scipy), on the numpy model.  Exact up to
-        the grid's resolution of the basins; the polish makes the in-basin
-        error second order.
+        in unit coordinates, then L-BFGS-B (scipy) from the current action and
+        from each of the ``peaks`` best local maxima of the scan, on the numpy
+        model.  Exact up to the grid's resolution of the basins; the polish
+        makes the in-basin error second order.
         """
         from scipy.optimize import minimize
+
+        from semopt.models.terminal import grid_peaks
 
         a = np.asarray(actions, dtype=float)
         n = self.n_terminals
         axis = np.linspace(0.0, 1.0, grid)
         cube = np.stack(np.meshgrid(axis, axis, axis, indexing="ij"), axis=-1).reshape(-1, 3)
         current = self.utilities(a)
+        unit = self.to_unit(a)
         gains = np.zeros(n)
         chunk = max(1, 200_000 // cube.shape[0])
         for lo in range(0, n, chunk):
@@ -332,15 +335,16 @@ class SemanticGame(Problem):
             cand = self.from_unit(cube[None, :, :], players[:, None])
             values = self.response_utilities(players, cand, a)
             for k, i in enumerate(players):
-                start = cube[int(np.argmax(values[k]))]
 
                 def negative(z, i=i):
                     return -float(self.response_utilities(np.array([i]), self.from_unit(z[None, None, :], [[i]]),
                                                           a)[0, 0])
 
-                res = minimize(negative, start, method="L-BFGS-B", bounds=[(0.0, 1.0)] * 3,
-                               options={"ftol": 1e-15, "gtol": 1e-12})
-                best = max(float(values[k].max()), -float(res.fun))
+                best = float(values[k].max())
+                for start in [unit[i], *cube[grid_peaks(values[k].reshape((grid,) * 3), peaks)]]:
+                    res = minimize(negative, start, method="L-BFGS-B", bounds=[(0.0, 1.0)] * 3,
+                                   options={"ftol": 1e-15, "gtol": 1e-12})
+                    best = max(best, -float(res.fun))
                 gains[i] = max(0.0, best - float(current[i]))
         return gains
 

@@ -30,7 +30,7 @@ import numpy as np
 from semopt._loop import Loop
 from semopt._options import CALLBACK, MAX_ITER, Option
 from semopt.errors import SolverError
-from semopt.models.terminal import best_response_kernel
+from semopt.models.terminal import best_response_kernel, grid_peaks
 from semopt.problems.game import GameSolution, SemanticGame
 from semopt.problems.split_inference import SplitInference, SplitSolution
 from semopt.registry import SolverOutput, register_solver
@@ -190,11 +190,15 @@ class GamePlay:
         def value(z):
             return float(p.respond(player, p.from_unit(z[None, None, :], [[i]]), *agg)[0, 0])
 
-        cand = np.vstack([start[None, :], self.cube])
-        values = p.respond(player, p.from_unit(cand[None, :, :], [[i]]), *agg)[0]
-        k = int(np.argmax(values))
-        z, best = _compass(value, cand[k], float(values[k]), 0.5 / (self.grid - 1), self.step_tol)
-        return z, best - float(values[0])
+        values = p.respond(player, p.from_unit(self.cube[None, :, :], [[i]]), *agg)[0]
+        step = 0.5 / (self.grid - 1)
+        initial = value(start)
+        best, best_value = _compass(value, start, initial, step, self.step_tol)
+        for flat in grid_peaks(values.reshape((self.grid,) * 3), 4):
+            z, v = _compass(value, self.cube[flat], float(values[flat]), step, self.step_tol)
+            if v > best_value:
+                best, best_value = z, v
+        return best, best_value - initial
 
 
 def play(problem: SemanticGame, z: np.ndarray, loop: Loop, *, scheme: str = "gauss-seidel", damping: float = 1.0,
@@ -227,6 +231,13 @@ def play(problem: SemanticGame, z: np.ndarray, loop: Loop, *, scheme: str = "gau
         if gain <= tol * scale and loop.status is None:
             loop.status = Status.CONVERGED
             loop.message = (f"no terminal could gain more than tol={tol:g} x mean |U| in round {loop.iteration}")
+    if loop.status == Status.MAX_ITER and len(trajectory) >= 3:
+        cycling = np.flatnonzero(np.any(np.abs(trajectory[-1] - trajectory[-3]) > 1e-9 * np.abs(trajectory[-1]),
+                                        axis=1) == 0)
+        moving = np.flatnonzero(np.any(trajectory[-1] != trajectory[-2], axis=1))
+        if moving.size and np.all(np.isin(moving, cycling)):
+            loop.message += (f"; the dynamics cycle with period 2 (terminals {moving.tolist()[:5]} alternate "
+                             "between two basins): the profile is an epsilon-equilibrium, see nash_gap")
     return z, trajectory
 
 
