@@ -49,6 +49,7 @@ from semopt.bench import (
     summarize,
     write_csv,
 )
+from semopt.bench.runner import Metric, scenario_report
 from semopt.errors import ScenarioError, SemoptError
 from semopt.registry import get_solver
 
@@ -57,10 +58,11 @@ __all__ = ["main", "build_parser", "load_problem", "scenario_overrides"]
 EXIT_USAGE = 2
 """Exit status of a usage error: bad arguments or a :class:`SemoptError`."""
 
-_PIPE_WIDTH = 140
+_PIPE_WIDTH = 200  # room for a sweep column and five report metrics (semantic-game) without wrapping titles
 
 SOLVE_FIELDS = ("mean_delay", "max_delay", "semantic_share")
-"""Metrics ``semopt solve`` prints after status, objective and feasibility, when the problem reports them."""
+"""Metrics ``semopt solve`` prints after status, objective and feasibility, when the problem reports them,
+followed by the problem family's ``report`` metrics."""
 
 
 # --- scenarios from the command line
@@ -190,26 +192,29 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         print(json.dumps(_jsonable(result), indent=2, allow_nan=False))
         return 0
     rows = [("status", result.status), ("objective", result.objective), ("feasible", result.feasible)]
-    rows += [(key, result.metrics[key]) for key in SOLVE_FIELDS if key in result.metrics]
+    keys = dict.fromkeys([*SOLVE_FIELDS, *(key for key, _, _ in getattr(type(problem), "report", ()))])
+    rows += [(key, result.metrics[key]) for key in keys if key in result.metrics]
     rows.append(("solve_time", result.solve_time))
     if result.message:
         rows.append(("message", result.message))
+    width = max(15, *(len(key) + 2 for key, _ in rows))
     for key, value in rows:
-        print(f"{key:<15}{_show(value)}")
+        print(f"{key:<{width}}{_show(value)}")
     return 0
 
 
-def _save(out: Path, records: list[Record], summaries: list[Summary]) -> list[Path]:
+def _save(out: Path, records: list[Record], summaries: list[Summary], report: Sequence[Metric]) -> list[Path]:
     """Write the three tidy CSV files and the plots into ``out``; return the files written."""
     from semopt.bench.plots import plot_all  # matplotlib only when asked for
 
     out.mkdir(parents=True, exist_ok=True)
+    keys = [metric.key for metric in report]
     paths = [
-        write_csv(out / "records.csv", Record, records),
-        write_csv(out / "summary.csv", Summary, summaries),
-        write_csv(out / "comparison.csv", Comparison, compare(summaries)),
+        write_csv(out / "records.csv", Record, records, metrics=keys),
+        write_csv(out / "summary.csv", Summary, summaries, metrics=keys),
+        write_csv(out / "comparison.csv", Comparison, compare(summaries, report)),
     ]
-    return paths + plot_all(summaries, out)
+    return paths + plot_all(summaries, out, report)
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -221,15 +226,17 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         records = run_bench(name, solvers, seeds=args.seeds, sweep=sweep, overrides=overrides,
                             workers=args.workers, progress=hook)
     elapsed = time.perf_counter() - start
+    first = {sweep.param: sweep.values[0]} if sweep is not None else {}
+    report = scenario_report(name, {**overrides, **first})  # the family's metrics: columns, caption, plots
     summaries = summarize(records)
     console = _stdout_console()
-    print_summary(summaries, console=console)
-    print_comparison(compare(summaries), console=console)
+    print_summary(summaries, report=report, console=console)
+    print_comparison(compare(summaries, report), report=report, console=console)
     console.print(f"solver runs: {len(records)}, instances: {len(records) // len(solvers)}, "
                   f"wall time: {elapsed:.1f} s")
     if args.out is not None:
         try:
-            paths = _save(Path(args.out), records, summaries)
+            paths = _save(Path(args.out), records, summaries, report)
         except OSError as exc:
             raise ArgumentError(f"Cannot write the results into {args.out!r}: {exc}.") from None
         for path in paths:

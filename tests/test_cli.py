@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import subprocess
@@ -206,12 +207,49 @@ def test_bench_prints_tables_and_writes_files(capsys: pytest.CaptureFixture[str]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "semantic-mec: mean over instances" in out and "subcarriers" in out
+    # Semantic offloading's report: its delay columns, and the comparison as it always read.
+    assert "mean delay (s)" in out and "geomean delay (s)" in out
     if len(names) > 1:
         assert "Against each other solver" in out
+        assert "objective change % / mean-delay reduction %" in out
     written = {p.name for p in out_dir.iterdir()}
-    assert {"records.csv", "summary.csv", "comparison.csv", "objective.png", "objective.svg"} <= written
+    figures = {f"{stem}.{fmt}" for stem in ("objective", "mean_delay", "geomean_delay") for fmt in ("png", "svg")}
+    assert {"records.csv", "summary.csv", "comparison.csv", *figures} <= written
     rows = (out_dir / "records.csv").read_text().strip().splitlines()
     assert len(rows) == 1 + 2 * 2 * len(names)
+    assert rows[0] == ("scenario,param,value,seed,solver,status,feasible,objective,solve_time,"
+                       "mean_delay,geomean_delay")
+    summary_header = (out_dir / "summary.csv").read_text().splitlines()[0]
+    assert summary_header.endswith(",solve_time,feasible_share,mean_delay,geomean_delay")
+    comparison_header = (out_dir / "comparison.csv").read_text().splitlines()[0]
+    assert comparison_header.endswith(",objective_pct,metric,improvement_pct")
+
+
+def test_bench_semantic_game_reports_its_own_metrics(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_dir = tmp_path / "game"
+    argv = ["bench", "semantic-game", "--solvers", "best-response,uniform", "--seeds", "2",
+            "--set", "terminals=3", "--out", str(out_dir)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    for title in ("Jain index", "fidelity", "energy (J)", "latency (s)", "Nash gap (rel.)"):
+        assert title in out
+    assert "delay" not in out
+    assert "objective change % / Jain-index increase %" in out
+    with (out_dir / "records.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2 * 2
+    assert list(rows[0])[-5:] == ["jain", "mean_fidelity", "mean_energy", "mean_latency", "nash_gap_relative"]
+    assert all(0.0 < float(row["jain"]) <= 1.0 + 1e-12 for row in rows)
+    with (out_dir / "comparison.csv").open(newline="") as fh:
+        comparisons = list(csv.DictReader(fh))
+    assert {row["metric"] for row in comparisons} == {"jain"}
+    # Jain index is "max": the solver with the higher index shows the positive improvement.
+    lines = (out_dir / "summary.csv").read_text().splitlines()
+    summary = {row["solver"]: float(row["jain"]) for row in csv.DictReader(lines)}
+    for row in comparisons:
+        better = summary[row["solver"]] > summary[row["baseline"]]
+        assert (float(row["improvement_pct"]) > 0) == better
+    assert {"jain.png", "jain.svg", "nash_gap_relative.png"} <= {p.name for p in out_dir.iterdir()}
 
 
 def test_solvers_lists_options(capsys):

@@ -8,7 +8,16 @@
 * :mod:`~semopt.bench.plots` draws PNG/SVG figures (matplotlib, imported on use).
 """
 
-from semopt.bench.runner import Instance, ProgressHook, Record, run_bench, run_instance
+from semopt.bench.runner import (
+    Instance,
+    Metric,
+    ProgressHook,
+    Record,
+    report_of,
+    run_bench,
+    run_instance,
+    scenario_report,
+)
 from semopt.bench.sweep import ArgumentError, Sweep, SweepError, parse_assignments, parse_sweep, parse_value
 from semopt.bench.tables import (
     Comparison,
@@ -24,6 +33,9 @@ __all__ = [
     "run_bench",
     "run_instance",
     "Record",
+    "Metric",
+    "report_of",
+    "scenario_report",
     "Instance",
     "ProgressHook",
     "Sweep",

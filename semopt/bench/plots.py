@@ -1,5 +1,10 @@
 """Benchmark figures: a metric against the swept parameter, one line per solver (as in seed 002's Fig. 3).
 
+One figure for the objective, and one per metric of the problem family's
+``report`` (:func:`~semopt.bench.runner.scenario_report`), labelled with the
+metric's label and saved under its key: ``objective.png``, ``mean_delay.png``
+for semantic offloading, ``jain.png`` for the semantic game...
+
 Figures are drawn on a bare :class:`matplotlib.figure.Figure` with the Agg
 canvas, never through ``pyplot``: no global backend is switched, no window
 opens, and matplotlib is imported only when a plot is asked for.
@@ -12,25 +17,65 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from semopt.bench.runner import Metric
 from semopt.bench.tables import Summary
 
-__all__ = ["PlotSpec", "PLOTS", "plot_metric", "plot_all"]
+__all__ = ["PlotSpec", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all"]
 
 
 @dataclass(frozen=True)
 class PlotSpec:
-    """What to draw: the :class:`Summary` field on the y axis, its error bar field, the axis label."""
+    """What to draw: the value on the y axis, its error bar field, the axis label.
+
+    ``field`` names a :class:`Summary` attribute, or with ``metric=True`` a key
+    of :attr:`Summary.metrics`; it is also the file stem.  ``error`` names the
+    :class:`Summary` attribute holding the error bar's half-width, if any.
+    """
 
     field: str
     error: str | None
     label: str
+    metric: bool = False
+
+    def value(self, summary: Summary) -> float:
+        """This figure's y value for ``summary`` (NaN for a metric the summary lacks)."""
+        if self.metric:
+            return summary.metrics.get(self.field, math.nan)
+        return float(getattr(summary, self.field))
 
 
-PLOTS: dict[str, PlotSpec] = {
-    "objective": PlotSpec("objective", "objective_ci", "objective (mean, 95% CI)"),
-    "mean_delay": PlotSpec("mean_delay", None, "mean delay (s)"),
-}
-"""The figures :func:`plot_all` draws, by file stem."""
+OBJECTIVE = PlotSpec("objective", "objective_ci", "objective (mean, 95% CI)")
+"""The figure every benchmark gets."""
+
+
+def plot_specs(
+    report: Sequence[Metric | tuple[str, str, str]] | None = None, summaries: Sequence[Summary] = ()
+) -> dict[str, PlotSpec]:
+    """The figures :func:`plot_all` draws, by file stem: the objective, then one per report metric.
+
+    Parameters
+    ----------
+    report : sequence of Metric or (key, label, better) triples, optional
+        The problem family's report; by default every metric of ``summaries``, labelled by its key.
+    summaries : sequence of Summary, default ()
+
+    Examples
+    --------
+    >>> list(plot_specs([("jain", "Jain index", "max")]))
+    ['objective', 'jain']
+    >>> plot_specs([("jain", "Jain index", "max")])["jain"].label
+    'Jain index'
+    """
+    if report is None:
+        keys = dict.fromkeys(key for s in summaries for key in s.metrics)
+        report = [Metric(key, key, "") for key in keys]
+    specs = {OBJECTIVE.field: OBJECTIVE}
+    for entry in report:
+        metric = Metric(*entry)
+        if metric.key in specs:
+            raise ValueError(f"Metric {metric.key!r} would overwrite the {metric.key!r} figure.")
+        specs[metric.key] = PlotSpec(metric.key, None, metric.label, metric=True)
+    return specs
 
 _MARKERS = "osD^v<>px*h"
 _MAX_TICKS = 20
@@ -43,11 +88,11 @@ def _numeric(values: Sequence[object]) -> bool:
 def plot_metric(
     summaries: Sequence[Summary],
     out_dir: str | Path,
-    name: str = "objective",
+    spec: PlotSpec | str = OBJECTIVE,
     *,
     formats: Sequence[str] = ("png", "svg"),
 ) -> list[Path]:
-    """Draw one :data:`PLOTS` entry and save it as ``out_dir/<name>.<format>`` for each format.
+    """Draw one figure and save it as ``out_dir/<spec.field>.<format>`` for each format.
 
     Parameters
     ----------
@@ -55,8 +100,9 @@ def plot_metric(
         From :func:`semopt.bench.summarize`.
     out_dir : str or Path
         Created if missing.
-    name : str, default "objective"
-        A key of :data:`PLOTS`.
+    spec : PlotSpec or str, default OBJECTIVE
+        What to draw (see :func:`plot_specs`); a string is ``"objective"`` or
+        a key of the summaries' metrics, labelled by itself.
     formats : sequence of str, default ("png", "svg")
 
     Returns
@@ -73,7 +119,8 @@ def plot_metric(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    spec = PLOTS[name]
+    if isinstance(spec, str):
+        spec = plot_specs(None, summaries)[spec]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=(6.4, 4.4), layout="constrained")
@@ -86,7 +133,7 @@ def plot_metric(
         xs: list[object] = [s.value for s in rows] if param is not None else [solver]
         if not _numeric(xs):
             xs = [str(x) for x in xs]
-        ys = [getattr(s, spec.field) for s in rows]
+        ys = [spec.value(s) for s in rows]
         errs = None
         if spec.error is not None:
             errs = [0.0 if math.isnan(e) else e for e in (getattr(s, spec.error) for s in rows)]
@@ -103,12 +150,20 @@ def plot_metric(
     ax.legend()
     paths = []
     for fmt in formats:
-        path = out / f"{name}.{fmt}"
+        path = out / f"{spec.field}.{fmt}"
         fig.savefig(path, format=fmt, dpi=150)
         paths.append(path)
     return paths
 
 
-def plot_all(summaries: Sequence[Summary], out_dir: str | Path) -> list[Path]:
-    """Draw every :data:`PLOTS` entry as PNG and SVG into ``out_dir``; return the files written."""
-    return [path for name in PLOTS for path in plot_metric(summaries, out_dir, name)]
+def plot_all(
+    summaries: Sequence[Summary],
+    out_dir: str | Path,
+    report: Sequence[Metric | tuple[str, str, str]] | None = None,
+) -> list[Path]:
+    """Draw every :func:`plot_specs` figure as PNG and SVG into ``out_dir``; return the files written.
+
+    ``report`` is the problem family's report (by default every metric of the
+    summaries, labelled by its key).
+    """
+    return [path for spec in plot_specs(report, summaries).values() for path in plot_metric(summaries, out_dir, spec)]

@@ -8,12 +8,21 @@ processes (``workers > 1``).  Records come back in one deterministic order
 (sweep value, then seed, then solver, each as given), whatever the executor,
 so two runs differ only in their ``solve_time``.
 
+Each record carries the metrics its problem family declares in its class
+attribute ``report`` (see :class:`Metric` and :func:`report_of`): mean delay
+for semantic offloading, Jain index and fidelity for the semantic game, and
+so on; the tables and plots are drawn from the same declaration.
+
 Examples
 --------
 >>> from semopt.bench import run_bench
 >>> records = run_bench("semantic-mec", ["bcd"], seeds=2, overrides={"users": 4})
 >>> [(r.seed, r.solver, r.feasible) for r in records]
 [(0, 'bcd', True), (1, 'bcd', True)]
+>>> list(records[0].metrics)
+['mean_delay', 'geomean_delay']
+>>> [m.label for m in scenario_report("semantic-game")]
+['Jain index', 'fidelity', 'energy (J)', 'latency (s)', 'Nash gap (rel.)']
 """
 
 from __future__ import annotations
@@ -21,27 +30,113 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import semopt
 from semopt.bench.sweep import ArgumentError, Scalar, Sweep, SweepError
 from semopt.errors import ScenarioError, SolverError, closest
 from semopt.registry import get_solver
 
-__all__ = ["Record", "Instance", "ProgressHook", "run_bench", "run_instance", "instances"]
+__all__ = [
+    "Record",
+    "Metric",
+    "Instance",
+    "ProgressHook",
+    "run_bench",
+    "run_instance",
+    "instances",
+    "report_of",
+    "scenario_report",
+]
 
 ProgressHook = Callable[[int, int], None]
 """Called as ``progress(done, total)`` in the calling process, counted in solver runs."""
+
+
+_DIRECTIONS = ("min", "max")
+
+
+class Metric(NamedTuple):
+    """One entry of a problem family's ``report``: a metric the benchmark tables and plots show.
+
+    Attributes
+    ----------
+    key : str
+        Key in ``Result.metrics``, e.g. ``"mean_delay"``; names the CSV column and the plot file.
+    label : str
+        Column title and axis label, e.g. ``"mean delay (s)"``.
+    better : {"min", "max"}
+        Which way is better: ``"min"`` for a delay or an energy, ``"max"`` for a fidelity.
+    """
+
+    key: str
+    label: str
+    better: str
+
+
+def report_of(problem: Any) -> tuple[Metric, ...]:
+    """The metrics a problem (or problem class) declares in its class attribute ``report``.
+
+    Parameters
+    ----------
+    problem : Problem or type
+        An instance of a problem family, or the family itself.
+
+    Returns
+    -------
+    tuple of Metric
+        In the order declared; empty for a family that declares none.
+
+    Raises
+    ------
+    ValueError
+        An entry is not a ``(key, label, "min" | "max")`` triple, or a key appears twice.
+
+    Examples
+    --------
+    >>> from semopt.problems.semantic_offloading import SemanticOffloading
+    >>> report_of(SemanticOffloading)[0]
+    Metric(key='mean_delay', label='mean delay (s)', better='min')
+    """
+    family = problem if isinstance(problem, type) else type(problem)
+    entries = getattr(family, "report", ())
+    metrics = []
+    for entry in entries:
+        if not (isinstance(entry, tuple) and len(entry) == 3 and all(isinstance(x, str) for x in entry)) or (
+            entry[2] not in _DIRECTIONS
+        ):
+            raise ValueError(
+                f"{family.__name__}.report entries must be (key, label, 'min' | 'max') triples of strings; "
+                f"got {entry!r}."
+            )
+        metrics.append(Metric(*entry))
+    keys = [m.key for m in metrics]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"{family.__name__}.report lists a key twice: {', '.join(keys)}.")
+    return tuple(metrics)
+
+
+def scenario_report(scenario: str, overrides: Mapping[str, Any] | None = None) -> tuple[Metric, ...]:
+    """The :func:`report_of` the problem that ``scenario`` builds (with ``overrides``).
+
+    Builds one instance (cheap next to solving it) to learn the problem family.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown scenario, unknown or bad override.
+    """
+    return report_of(semopt.scenarios.load(scenario, **dict(overrides or {})))
 
 
 @dataclass(frozen=True)
 class Record:
     """One solver run on one instance: a row of the tidy results table.
 
-    ``param`` and ``value`` are ``None`` when there is no sweep.  Metrics a
-    problem does not report (``mean_delay``, ``geomean_delay``) are NaN;
-    ``mean_delay`` falls back to a problem's ``mean_latency`` (split inference).
+    ``param`` and ``value`` are ``None`` when there is no sweep.  ``metrics``
+    holds the problem family's report metrics (:func:`report_of`), keyed and
+    ordered as declared; a metric absent from the solver's result is NaN.
     """
 
     scenario: str
@@ -52,9 +147,8 @@ class Record:
     status: str
     feasible: bool
     objective: float
-    mean_delay: float
-    geomean_delay: float
     solve_time: float
+    metrics: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,6 +177,7 @@ def run_instance(instance: Instance) -> list[Record]:
     if instance.param is not None:
         overrides[instance.param] = instance.value
     problem = semopt.scenarios.load(instance.scenario, **overrides, seed=instance.seed)
+    keys = [metric.key for metric in report_of(problem)]
     records = []
     for solver in instance.solvers:
         result = semopt.solve(problem, solver, seed=instance.seed)
@@ -96,9 +191,8 @@ def run_instance(instance: Instance) -> list[Record]:
                 status=result.status,
                 feasible=result.feasible,
                 objective=result.objective,
-                mean_delay=result.metrics.get("mean_delay", result.metrics.get("mean_latency", math.nan)),
-                geomean_delay=result.metrics.get("geomean_delay", math.nan),
                 solve_time=result.solve_time,
+                metrics={key: float(result.metrics.get(key, math.nan)) for key in keys},
             )
         )
     return records
@@ -161,6 +255,7 @@ def _check(
     if sweep is not None:
         first[sweep.param] = sweep.values[0]
     problem = semopt.scenarios.load(scenario, **first, seed=seeds[0])
+    report_of(problem)  # a malformed report fails here, not in a worker
     for name in solvers:
         get_solver(name, problem)
 
@@ -217,7 +312,9 @@ def run_bench(
     -------
     list of Record
         Ordered by sweep value, seed, then solver, each in the order given,
-        whatever the executor.
+        whatever the executor.  Each record's ``metrics`` are the scenario's
+        report metrics (:func:`scenario_report` gives their labels and
+        directions).
 
     Raises
     ------

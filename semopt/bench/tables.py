@@ -6,16 +6,22 @@ those into one :class:`Comparison` per (sweep value, solver, other solver).
 :func:`print_summary` and :func:`print_comparison` render them with rich;
 :func:`write_csv` writes any of the three as a tidy CSV.
 
+The metric columns are not fixed: they are the problem family's ``report``
+(:class:`~semopt.bench.runner.Metric`: key, label, which way is better), as
+returned by :func:`~semopt.bench.runner.scenario_report`.
+
 Examples
 --------
->>> from semopt.bench.runner import Record
->>> rows = [Record("s", None, None, seed, "a", "converged", True, obj, 0.5, 0.5, 0.1)
-...         for seed, obj in enumerate([1.0, 2.0, 3.0])]
+>>> from semopt.bench.runner import Metric, Record
+>>> rows = [Record("s", None, None, seed, "a", "converged", True, obj, 0.1, {"jain": jain})
+...         for seed, (obj, jain) in enumerate([(1.0, 0.8), (2.0, 0.9), (3.0, 1.0)])]
 >>> (summary,) = summarize(rows)
->>> summary.objective, round(summary.objective_ci, 4)
-(2.0, 2.4841)
->>> improvement_pct(110.0, 100.0), delay_reduction_pct(0.25, 0.5)
-(10.0, 50.0)
+>>> summary.objective, round(summary.objective_ci, 4), round(summary.metrics["jain"], 6)
+(2.0, 2.4841, 0.9)
+>>> improvement_pct(110.0, 100.0), reduction_pct(0.25, 0.5), increase_pct(0.75, 0.5)
+(10.0, 50.0, 50.0)
+>>> metric_improvement_pct(0.75, 0.5, Metric("jain", "Jain index", "max"))
+50.0
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import csv
 import dataclasses
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +39,7 @@ from rich.console import Console
 from rich.table import Table
 from scipy import stats
 
-from semopt.bench.runner import Record
+from semopt.bench.runner import Metric, Record
 from semopt.bench.sweep import Scalar
 
 __all__ = [
@@ -42,7 +48,11 @@ __all__ = [
     "confidence_half_width",
     "geometric_mean",
     "improvement_pct",
-    "delay_reduction_pct",
+    "reduction_pct",
+    "increase_pct",
+    "metric_improvement_pct",
+    "aggregate",
+    "improvement_caption",
     "summarize",
     "compare",
     "print_summary",
@@ -67,14 +77,15 @@ class Summary:
         Half-width of the two-sided confidence interval of the mean
         (Student's t with ``n - 1`` degrees of freedom); NaN when ``n < 2``
         or an objective is not finite.
-    mean_delay : float
-        Mean over instances of each instance's mean delay.
-    geomean_delay : float
-        Geometric mean over instances of each instance's geometric-mean delay.
     solve_time : float
         Mean solve time in seconds.
     feasible_share : float
         Share of instances whose solution is feasible, in [0, 1].
+    metrics : dict of str to float
+        Each report metric of the records (same keys, same order), aggregated
+        over instances by :func:`aggregate`: the arithmetic mean, except for a
+        key starting with ``"geomean_"`` (a per-instance geometric mean, such as
+        ``geomean_delay``), whose instances are combined by a geometric mean.
     """
 
     scenario: str
@@ -84,10 +95,9 @@ class Summary:
     n: int
     objective: float
     objective_ci: float
-    mean_delay: float
-    geomean_delay: float
     solve_time: float
     feasible_share: float
+    metrics: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,9 +110,14 @@ class Comparison:
         ``100 (mean_a - mean_b) / |mean_b|`` with ``a = solver``, ``b = baseline``:
         positive means a larger mean objective, which is better for a ``"max"``
         problem and worse for a ``"min"`` one.
-    delay_reduction_pct : float
-        ``100 (1 - meandelay_a / meandelay_b)``: positive means ``solver`` has the
-        lower mean delay.
+    metric : str
+        Key of the metric compared: the first of the report (``""`` when the
+        report is empty).
+    improvement_pct : float
+        :func:`metric_improvement_pct` of the two summaries' ``metric``:
+        ``100 (1 - a / b)`` for a ``"min"`` metric (a delay reduction),
+        ``100 (a / b - 1)`` for a ``"max"`` one; positive always means
+        ``solver`` is better.  NaN without a metric.
     """
 
     scenario: str
@@ -111,7 +126,8 @@ class Comparison:
     solver: str
     baseline: str
     objective_pct: float
-    delay_reduction_pct: float
+    metric: str
+    improvement_pct: float
 
 
 def confidence_half_width(samples: Sequence[float], confidence: float = 0.95) -> float:
@@ -171,9 +187,66 @@ def improvement_pct(mean_a: float, mean_b: float) -> float:
     return _ratio_pct(mean_a - mean_b, abs(mean_b))
 
 
-def delay_reduction_pct(delay_a: float, delay_b: float) -> float:
-    """``100 (1 - delay_a / delay_b)``; NaN when ``delay_b`` is 0."""
-    return _ratio_pct(delay_b - delay_a, delay_b)
+def reduction_pct(a: float, b: float) -> float:
+    """``100 (1 - a / b)``: how much lower ``a`` is than ``b`` (e.g. a delay), in % of ``b``; NaN if ``b`` is 0."""
+    return _ratio_pct(b - a, b)
+
+
+def increase_pct(a: float, b: float) -> float:
+    """``100 (a / b - 1)``: how much higher ``a`` is than ``b`` (e.g. a fidelity), in % of ``b``; NaN if ``b`` is 0."""
+    return _ratio_pct(a - b, b)
+
+
+_IMPROVEMENT = {"min": reduction_pct, "max": increase_pct}
+
+
+def metric_improvement_pct(a: float, b: float, metric: Metric | tuple[str, str, str]) -> float:
+    """How much better ``a`` is than ``b`` on ``metric``, in % of ``b``: positive means ``a`` is better.
+
+    :func:`reduction_pct` for a ``"min"`` metric, :func:`increase_pct` for a ``"max"`` one.
+
+    Examples
+    --------
+    >>> metric_improvement_pct(0.25, 0.5, ("mean_delay", "mean delay (s)", "min"))
+    50.0
+    >>> metric_improvement_pct(0.25, 0.5, ("jain", "Jain index", "max"))
+    -50.0
+    """
+    return _IMPROVEMENT[_metric(metric).better](a, b)
+
+
+def _metric(entry: Metric | tuple[str, str, str]) -> Metric:
+    metric = Metric(*entry)
+    if metric.better not in _IMPROVEMENT:
+        raise ValueError(f"A metric's direction must be 'min' or 'max'; got {metric.better!r} for {metric.key!r}.")
+    return metric
+
+
+def _report(
+    report: Sequence[Metric | tuple[str, str, str]] | None, rows: Sequence[Summary]
+) -> list[Metric]:
+    """``report`` as Metrics; without one, the rows' metric keys labelled by themselves (direction unknown: "")."""
+    if report is not None:
+        return [_metric(entry) for entry in report]
+    keys = dict.fromkeys(key for row in rows for key in row.metrics)
+    return [Metric(key, key, "") for key in keys]
+
+
+def aggregate(key: str, values: Sequence[float]) -> float:
+    """Combine one metric's per-instance values into the summary's value.
+
+    The geometric mean for a key starting with ``"geomean_"`` (each value is
+    itself a geometric mean, e.g. ``geomean_delay``, so the result stays one),
+    the arithmetic mean otherwise.  NaN if a value is NaN.
+
+    Examples
+    --------
+    >>> aggregate("mean_delay", [0.1, 0.4]), aggregate("geomean_delay", [0.1, 0.4])
+    (0.25, 0.2)
+    """
+    if key.startswith("geomean_"):
+        return geometric_mean(values)
+    return float(np.mean(np.asarray(values, dtype=float))) if len(values) else math.nan
 
 
 def _group_key(scenario: str, param: str | None, value: Scalar | None) -> Hashable:
@@ -198,11 +271,17 @@ def summarize(records: Iterable[Record], confidence: float = 0.95) -> list[Summa
     records : iterable of Record
     confidence : float, default 0.95
         Level of the confidence interval of the mean objective.
+
+    Notes
+    -----
+    Each metric is aggregated by :func:`aggregate` (mean; geometric mean for
+    ``geomean_*`` keys); a metric missing from some records counts as NaN there.
     """
     out = []
     for by_solver in _groups(records).values():
         for solver, rows in by_solver.items():
             first = rows[0]
+            keys = dict.fromkeys(key for row in rows for key in row.metrics)
             out.append(
                 Summary(
                     scenario=first.scenario,
@@ -212,17 +291,32 @@ def summarize(records: Iterable[Record], confidence: float = 0.95) -> list[Summa
                     n=len(rows),
                     objective=float(np.mean([r.objective for r in rows])),
                     objective_ci=confidence_half_width([r.objective for r in rows], confidence),
-                    mean_delay=float(np.mean([r.mean_delay for r in rows])),
-                    geomean_delay=geometric_mean([r.geomean_delay for r in rows]),
                     solve_time=float(np.mean([r.solve_time for r in rows])),
                     feasible_share=float(np.mean([r.feasible for r in rows])),
+                    metrics={key: aggregate(key, [r.metrics.get(key, math.nan) for r in rows]) for key in keys},
                 )
             )
     return out
 
 
-def compare(summaries: Iterable[Summary]) -> list[Comparison]:
-    """Every solver against every other solver at each sweep value (ordered pairs, no self-pairs)."""
+def compare(
+    summaries: Iterable[Summary], report: Sequence[Metric | tuple[str, str, str]]
+) -> list[Comparison]:
+    """Every solver against every other solver at each sweep value (ordered pairs, no self-pairs).
+
+    Parameters
+    ----------
+    summaries : iterable of Summary
+    report : sequence of Metric or (key, label, better) triples
+        The problem family's report (:func:`~semopt.bench.runner.scenario_report`);
+        its first metric is compared, in the direction it declares.  May be empty.
+
+    Returns
+    -------
+    list of Comparison
+    """
+    metrics = [_metric(entry) for entry in report]
+    first = metrics[0] if metrics else None
     out = []
     for by_solver in _groups(summaries).values():
         for a, (sa,) in by_solver.items():
@@ -236,14 +330,17 @@ def compare(summaries: Iterable[Summary]) -> list[Comparison]:
                             solver=a,
                             baseline=b,
                             objective_pct=improvement_pct(sa.objective, sb.objective),
-                            delay_reduction_pct=delay_reduction_pct(sa.mean_delay, sb.mean_delay),
+                            metric=first.key if first else "",
+                            improvement_pct=math.nan if first is None else metric_improvement_pct(
+                                sa.metrics.get(first.key, math.nan), sb.metrics.get(first.key, math.nan), first
+                            ),
                         )
                     )
     return out
 
 
 def _num(x: float, digits: int = 4) -> str:
-    return f"{x:.{digits}g}"
+    return "n/a" if math.isnan(x) else f"{x:.{digits}g}"
 
 
 def _pct(x: float) -> str:
@@ -255,13 +352,24 @@ def _console(console: Console | None) -> Console:
 
 
 def print_summary(
-    summaries: Sequence[Summary], *, confidence: float = 0.95, console: Console | None = None
+    summaries: Sequence[Summary],
+    *,
+    report: Sequence[Metric | tuple[str, str, str]] | None = None,
+    confidence: float = 0.95,
+    console: Console | None = None,
 ) -> None:
     """Print the summaries as one rich table (one row per sweep value and solver).
+
+    Columns: the objective with its confidence interval, one column per report
+    metric (see :attr:`Summary.metrics` for how instances are combined), the
+    mean solve time and the share of feasible solutions.
 
     Parameters
     ----------
     summaries : sequence of Summary
+    report : sequence of Metric or (key, label, better) triples, optional
+        Which metrics to show, titled by their labels; by default every metric
+        of the summaries, titled by its key.
     confidence : float, default 0.95
         Only for the column title: the level the summaries were computed at.
     console : rich.console.Console, optional
@@ -275,29 +383,72 @@ def print_summary(
     table.add_column("solver")
     table.add_column("n", justify="right")
     table.add_column(f"objective ± {confidence:.0%} CI", justify="right")
-    table.add_column("mean delay (s)", justify="right")
-    table.add_column("geomean delay (s)", justify="right")
+    metrics = _report(report, summaries)
+    for metric in metrics:
+        table.add_column(metric.label, justify="right")
     table.add_column("time (s)", justify="right")
     table.add_column("feasible", justify="right")
     for s in summaries:
         ci = "" if math.isnan(s.objective_ci) else f" ± {_num(s.objective_ci, 3)}"
-        cells = [s.solver, str(s.n), _num(s.objective) + ci, _num(s.mean_delay), _num(s.geomean_delay),
+        cells = [s.solver, str(s.n), _num(s.objective) + ci,
+                 *(_num(s.metrics.get(m.key, math.nan)) for m in metrics),
                  _num(s.solve_time, 3), f"{s.feasible_share:.0%}"]
         table.add_row(*([str(s.value)] if param is not None else []), *cells)
     _console(console).print(table)
 
 
-def print_comparison(comparisons: Sequence[Comparison], *, console: Console | None = None) -> None:
-    """Print each solver's objective change and delay reduction against each other solver, per sweep value.
+def improvement_caption(metric: Metric | tuple[str, str, str]) -> str:
+    """How the comparison table names ``metric``'s improvement: its label without unit, and the direction.
 
-    A cell reads ``objective % / delay reduction %`` (see :class:`Comparison`).
-    Nothing is printed with fewer than two solvers.
+    Examples
+    --------
+    >>> improvement_caption(("mean_delay", "mean delay (s)", "min"))
+    'mean-delay reduction %'
+    >>> improvement_caption(("jain", "Jain index", "max"))
+    'Jain-index increase %'
+    """
+    metric = _metric(metric)
+    label = metric.label.strip()
+    if label.endswith(")") and " (" in label:  # drop a trailing unit: "mean delay (s)" -> "mean delay"
+        label = label[: label.rindex(" (")]
+    noun = "-".join(label.split()) or metric.key
+    return f"{noun} {'reduction' if metric.better == 'min' else 'increase'} %"
+
+
+def print_comparison(
+    comparisons: Sequence[Comparison],
+    *,
+    report: Sequence[Metric | tuple[str, str, str]] | None = None,
+    console: Console | None = None,
+) -> None:
+    """Print each solver's objective change and metric improvement against each other solver, per sweep value.
+
+    A cell reads ``objective change % / improvement %`` (see :class:`Comparison`);
+    the caption names the metric, e.g. ``objective change % / mean-delay
+    reduction %`` or ``objective change % / Jain-index increase %``.  Nothing
+    is printed with fewer than two solvers.
+
+    Parameters
+    ----------
+    comparisons : sequence of Comparison
+        From :func:`compare`.
+    report : sequence of Metric or (key, label, better) triples, optional
+        The report the comparisons were made with, for the metric's label and
+        direction in the caption; without it the caption uses the metric's key.
+    console : rich.console.Console, optional
+        Defaults to a new console on standard output.
     """
     if not comparisons:
         return
     param = next((c.param for c in comparisons if c.param is not None), None)
     baselines = list(dict.fromkeys([c.solver for c in comparisons] + [c.baseline for c in comparisons]))
-    table = Table(title="Against each other solver", caption="objective change % / mean-delay reduction %")
+    key = comparisons[0].metric
+    labels = {m.key: m for m in (_metric(entry) for entry in report or ())}
+    caption = "objective change %"
+    if key:
+        caption += " / " + (improvement_caption(labels[key]) if key in labels else f"{key} improvement %")
+    # At least as wide as the caption, which rich would otherwise wrap at the table's width mid-phrase.
+    table = Table(title="Against each other solver", caption=caption, min_width=len(caption))
     if param is not None:
         table.add_column(param, justify="right")
     table.add_column("solver")
@@ -305,7 +456,10 @@ def print_comparison(comparisons: Sequence[Comparison], *, console: Console | No
         table.add_column(f"vs {b}", justify="right")
     for by_solver in _groups(comparisons).values():
         for solver, rows in by_solver.items():
-            cells = {c.baseline: f"{_pct(c.objective_pct)} / {_pct(c.delay_reduction_pct)}" for c in rows}
+            cells = {
+                c.baseline: _pct(c.objective_pct) + (f" / {_pct(c.improvement_pct)}" if c.metric else "")
+                for c in rows
+            }
             value = [str(rows[0].value)] if param is not None else []
             table.add_row(*value, solver, *(cells.get(b, "—") for b in baselines))
     _console(console).print(table)
@@ -315,8 +469,10 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_csv(path: str | Path, row_type: type, rows: Iterable[Any]) -> Path:
-    """Write dataclass ``rows`` of type ``row_type`` as a tidy CSV (one column per field).
+def write_csv(
+    path: str | Path, row_type: type, rows: Iterable[Any], *, metrics: Sequence[str] | None = None
+) -> Path:
+    """Write dataclass ``rows`` of type ``row_type`` as a tidy CSV (one column per field and per metric).
 
     Parameters
     ----------
@@ -325,19 +481,41 @@ def write_csv(path: str | Path, row_type: type, rows: Iterable[Any]) -> Path:
     row_type : type
         :class:`~semopt.bench.runner.Record`, :class:`Summary` or
         :class:`Comparison` (any dataclass): its fields name the columns, so
-        an empty ``rows`` still writes the header.
+        an empty ``rows`` still writes the header.  A ``metrics`` field (a
+        dict) is not a column itself: each of its keys is one, after the
+        other fields.
     rows : iterable of row_type
+    metrics : sequence of str, optional
+        The metric columns, in order (e.g. the report's keys); by default the
+        rows' metric keys in order of first appearance.  A metric a row lacks
+        is written as NaN.
 
     Returns
     -------
     Path
         ``path``.  ``None`` is written as an empty cell, floats in full precision.
+
+    Raises
+    ------
+    ValueError
+        A metric key is also the name of a field.
     """
-    names = [f.name for f in dataclasses.fields(row_type)]
+    rows = list(rows)
+    names = [f.name for f in dataclasses.fields(row_type) if f.name != "metrics"]
+    has_metrics = len(names) < len(dataclasses.fields(row_type))
+    keys: list[str] = []
+    if has_metrics:
+        keys = list(metrics) if metrics is not None else list(
+            dict.fromkeys(key for row in rows for key in row.metrics)
+        )
+    clash = sorted(set(keys) & set(names))
+    if clash:
+        raise ValueError(f"Metric keys {clash} clash with the {row_type.__name__} columns of the same names.")
     path = Path(path)
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(names)
+        writer.writerow(names + keys)
         for row in rows:
-            writer.writerow([_cell(getattr(row, name)) for name in names])
+            values = [_cell(getattr(row, name)) for name in names]
+            writer.writerow(values + [row.metrics.get(key, math.nan) for key in keys])
     return path
