@@ -224,23 +224,31 @@ class SemanticGame(Problem):
         ``jain`` and ``congestion``.
         """
         a = np.asarray(actions, dtype=float)
-        s, r, p = a[:, 0], a[:, 1], a[:, 2]
         idx = np.arange(self.n_terminals)
-        received = self.channel_gain * p
-        interference = self.interference * (received.sum() - received)
-        m = self.model
-        sinr = m.sinr(self, idx, p, interference)
-        bits = m.bits(self, idx, s, r)
-        energy = m.energy(self, idx, s, r, p, sinr)
-        fidelity = m.fidelity(self, idx, s, r, sinr)
-        task = m.task_score(self, idx, fidelity)
+        received = self.channel_gain * a[:, 2]
+        out = self._physics(idx, a[..., 0], a[..., 1], a[..., 2], self.interference * (received.sum() - received))
+        bits = out["bits"]
         jain = float(bits.sum() ** 2 / (self.n_terminals * np.sum(bits ** 2)))
         congestion = float(bits.sum() / (self.frame_period * self.capacity))
-        alpha, beta, gamma = self.weights.T
-        utility = (alpha * self.k_power * np.log(self.energy_max / energy) + beta * self.k_task * task
-                   + gamma * (self.eta * jain - self.zeta * congestion))
-        return {"bits": bits, "sinr": sinr, "energy": energy, "latency": m.latency(self, idx, s, r, sinr),
-                "fidelity": fidelity, "task": task, "utility": utility, "jain": jain, "congestion": congestion}
+        out.update(utility=self._utility(idx, out["energy"], out["task"], jain, congestion), jain=jain,
+                   congestion=congestion)
+        return out
+
+    def _physics(self, idx: Any, s: np.ndarray, r: np.ndarray, p: np.ndarray,
+                 interference: np.ndarray) -> dict[str, np.ndarray]:
+        """The model's per-terminal chain: SINR, payload, energy, latency, fidelity and task score."""
+        m = self.model
+        sinr = m.sinr(self, idx, p, interference)
+        fidelity = m.fidelity(self, idx, s, r, sinr)
+        return {"bits": m.bits(self, idx, s, r), "sinr": sinr, "energy": m.energy(self, idx, s, r, p, sinr),
+                "latency": m.latency(self, idx, s, r, sinr), "fidelity": fidelity,
+                "task": m.task_score(self, idx, fidelity)}
+
+    def _utility(self, idx: Any, energy: np.ndarray, task: np.ndarray, jain: Any, congestion: Any) -> np.ndarray:
+        """Eq 10-11 from the terminal's energy and task score and the system's Jain index and congestion."""
+        w = self.weights[idx]
+        return (w[..., 0] * self.k_power * np.log(self.energy_max[idx] / energy) + w[..., 1] * self.k_task * task
+                + w[..., 2] * (self.eta * jain - self.zeta * congestion))
 
     def utilities(self, actions: np.ndarray) -> np.ndarray:
         """``U_i`` of eq 10 for every terminal of the profile ``actions`` (float[N, 3])."""
@@ -276,27 +284,18 @@ class SemanticGame(Problem):
 
     def own_terms(self, players: np.ndarray, candidates: np.ndarray, interference: np.ndarray,
                   s_minus: np.ndarray, q_minus: np.ndarray) -> dict[str, np.ndarray]:
-        """``fidelity``, ``energy``, ``latency`` and ``utility`` (float[P, G]) of ``players[k]`` playing
+        """:meth:`terms` (float[P, G] each, without ``jain`` and ``congestion``) of ``players[k]`` playing
         ``candidates[k, g]`` against the others' aggregates."""
         players = np.asarray(players, dtype=np.int64)
         cand = np.asarray(candidates, dtype=float)
         interference, s_minus, q_minus = (np.asarray(v, dtype=float)[:, None] for v in (interference, s_minus, q_minus))
         idx = players[:, None]
-        s, r, p = cand[..., 0], cand[..., 1], cand[..., 2]
-        m = self.model
-        sinr = m.sinr(self, idx, p, interference)
-        bits = m.bits(self, idx, s, r)
-        energy = m.energy(self, idx, s, r, p, sinr)
-        fidelity = m.fidelity(self, idx, s, r, sinr)
-        task = m.task_score(self, idx, fidelity)
-        total = s_minus + bits
-        jain = total ** 2 / (self.n_terminals * (q_minus + bits ** 2))
+        out = self._physics(idx, cand[..., 0], cand[..., 1], cand[..., 2], interference)
+        total = s_minus + out["bits"]
+        jain = total ** 2 / (self.n_terminals * (q_minus + out["bits"] ** 2))
         congestion = total / (self.frame_period * self.capacity)
-        w = self.weights[players]
-        utility = (w[:, 0:1] * self.k_power * np.log(self.energy_max[idx] / energy) + w[:, 1:2] * self.k_task * task
-                   + w[:, 2:3] * (self.eta * jain - self.zeta * congestion))
-        return {"fidelity": fidelity, "energy": energy, "latency": m.latency(self, idx, s, r, sinr),
-                "utility": utility}
+        out["utility"] = self._utility(idx, out["energy"], out["task"], jain, congestion)
+        return out
 
     def kernel_tables(self) -> tuple[np.ndarray, np.ndarray]:
         """The per-terminal table and global vector of the Numba kernels (columns in ``TABLE_COLUMNS``)."""
