@@ -103,3 +103,43 @@ def gains(draw: st.DrawFn, n_users: int, n_bs: int, n_sub: int) -> np.ndarray:
     db = draw(st.lists(st.floats(-140.0, -40.0), min_size=n_users * n_bs * n_sub,
                        max_size=n_users * n_bs * n_sub))
     return (10.0 ** (np.array(db) / 10.0)).reshape(n_users, n_bs, n_sub)
+
+
+# --------------------------------------------------------------------------- SemanticGame (seed 000)
+#
+# Within the default ranges below, Gauss-Seidel best responses reached a
+# certified equilibrium (nash_gap_relative <= 1e-6) on every one of 240 random
+# instances, in up to 117 rounds (so pass max_iter > 100).  Outside them
+# (gamma near 0 at a low SNR; a low SNR with strong coupling) the default
+# grid can miss a narrow second basin of a best response, or the dynamics
+# drift slowly for hundreds of rounds.  Twin tests pass wider ranges.
+
+__all__ += ["game_problems", "unit_profiles"]
+
+
+@st.composite
+def game_problems(
+    draw: st.DrawFn,
+    min_terminals: int = 2,
+    max_terminals: int = 6,
+    gamma: tuple[float, float] = (0.1, 0.3),
+    snr_db: tuple[float, float] = (10.0, 25.0),
+    interference: tuple[float, float] = (0.0, 0.03),
+    scenario: str = "semantic-game",
+) -> semopt.problems.SemanticGame:
+    """A seeded ``semantic-game`` instance with random size, cooperation weight, SNR and channel coupling."""
+    return semopt.scenarios.load(
+        scenario,
+        terminals=draw(st.integers(min_terminals, max_terminals)),
+        seed=draw(st.integers(0, 2**16)),
+        gamma=draw(st.floats(*gamma)),
+        snr_db=draw(st.floats(*snr_db)),
+        interference=draw(st.floats(*interference)),
+    )
+
+
+@st.composite
+def unit_profiles(draw: st.DrawFn, n_terminals: int) -> np.ndarray:
+    """A profile in unit coordinates, float[N, 3] in [0, 1] (map it with ``SemanticGame.from_unit``)."""
+    flat = draw(st.lists(st.floats(0.0, 1.0), min_size=3 * n_terminals, max_size=3 * n_terminals))
+    return np.array(flat, dtype=float).reshape(n_terminals, 3)

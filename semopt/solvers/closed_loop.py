@@ -58,7 +58,7 @@ from semopt.problems.game import SemanticGame
 from semopt.problems.game_trace import GameTrace, GameTraceSolution
 from semopt.registry import SolverOutput, register_solver
 from semopt.result import Status
-from semopt.solvers.best_response import initial_profile, play
+from semopt.solvers.best_response import GRID, initial_profile, play
 
 __all__ = ["ControlRun", "simulate", "changes"]
 
@@ -141,7 +141,7 @@ def _fidelity_and_gradient(game: SemanticGame, z: np.ndarray) -> tuple[np.ndarra
 
 
 def simulate(trace: GameTrace, *, policy: str = "closed-loop", k3: float = 0.6, k4: float = 0.3,
-             p_weight: float = 1.0, delay: int = 10, grid: int = 9, max_rounds: int = 100,
+             p_weight: float = 1.0, delay: int = 10, grid: int = GRID, max_rounds: int = 100,
              rng: np.random.Generator | None = None, time_limit: float | None = None) -> ControlRun:
     """Run the semantic feedback loop (or the open-loop ablation) over every frame of ``trace``.
 
@@ -198,7 +198,7 @@ def simulate(trace: GameTrace, *, policy: str = "closed-loop", k3: float = 0.6, 
 
 _COMMON = {
     "band": Option(0.02, "float", "Settling band, relative to the final value.", low=0.0, low_open=True),
-    "grid": Option(9, "int", "Points per axis of each best response's scan.", low=2),
+    "grid": Option(GRID, "int", "Points per axis of each best response's scan.", low=2),
 }
 
 
