@@ -109,6 +109,16 @@ class SemanticGame(Problem):
     References
     ----------
     Seed 000 §2.4 eq 9-12 (game, reward, Jain index); §2.3 eq 6-8 (control).
+
+    Examples
+    --------
+    >>> import semopt
+    >>> game = semopt.scenarios.load("semantic-game", terminals=3, seed=0)
+    >>> res = semopt.solve(game, "best-response", seed=0, reference="none")
+    >>> res.status, res.metrics["nash_gap_relative"] < 1e-6, res.solution.actions.shape
+    ('converged', True, (3, 3))
+    >>> bool(game.utilities(res.solution.actions).sum() == res.objective)
+    True
     """
 
     sense: ClassVar[str] = "max"
