@@ -95,6 +95,7 @@ def test_closed_loop_settles_faster_than_open_loop(trace):
     closed = semopt.solve(trace, "closed-loop", seed=0)
     opened = semopt.solve(trace, "open-loop", seed=0)
     assert closed.metrics["settling_time"] < opened.metrics["settling_time"] == 10
+    assert closed.metrics["fidelity_iae"] < opened.metrics["fidelity_iae"]
     # The same disturbance hits both: the frame of the change is played before any reaction.
     assert closed.metrics["fidelity_dip"] == pytest.approx(opened.metrics["fidelity_dip"])
     assert closed.feasible and opened.feasible
@@ -112,6 +113,7 @@ def test_summary_figures_follow_their_definitions(closed):
     assert s["fidelity_dip"] == pytest.approx((closed.fidelity[19] - closed.fidelity[20]) / closed.fidelity[19])
     assert s["energy_rise"] == pytest.approx((closed.energy[20] - closed.energy[19]) / closed.energy[19])
     assert s["overshoot"] >= 0.0
+    assert s["fidelity_iae"] == pytest.approx(np.sum(np.abs(closed.fidelity[20:] - final_f)) / final_f)
 
 
 def test_a_trace_without_changes_stays_at_its_equilibrium():

@@ -31,6 +31,14 @@ SPLIT_FIGURES = (
     "split_fig3_energy_tradeoff.png",
     "split_fig4_multiuser.png",
 )
+GAME_NOTEBOOK = ROOT / "notebooks" / "semantic_game.ipynb"
+GAME_FIGURES = (
+    "game_fig5_convergence.png",
+    "game_fig6_fluctuation.png",
+    "game_ablation_baselines.png",
+    "game_pareto_front.png",
+    "game_rounds_jain.png",
+)
 
 
 @pytest.fixture(scope="session")
@@ -58,8 +66,9 @@ def _execute(path: Path, kernel_name: str) -> None:
     client.execute()  # raises CellExecutionError, naming the cell, if a cell fails
 
 
-@pytest.mark.parametrize(("notebook", "figures"), [(NOTEBOOK, FIGURES), (SPLIT_NOTEBOOK, SPLIT_FIGURES)],
-                         ids=["semantic_offloading", "split_inference"])
+@pytest.mark.parametrize(("notebook", "figures"),
+                         [(NOTEBOOK, FIGURES), (SPLIT_NOTEBOOK, SPLIT_FIGURES), (GAME_NOTEBOOK, GAME_FIGURES)],
+                         ids=["semantic_offloading", "split_inference", "semantic_game"])
 def test_notebook_runs(notebook: Path, figures: tuple[str, ...], kernel_name: str, tmp_path: Path,
                        monkeypatch) -> None:
     out = tmp_path / "out"

@@ -51,7 +51,7 @@ class GameTrace(Problem):
         ("mean_fidelity", "fidelity", "max"),
         ("mean_energy", "energy (J)", "min"),
         ("settling_time", "settling (frames)", "min"),
-        ("fidelity_dip", "fidelity dip", "min"),
+        ("fidelity_iae", "fidelity IAE (frames)", "min"),
     )
 
     base: SemanticGame

@@ -9,8 +9,11 @@ physical constants.  Ours, each an override (documented assumptions):
 * actions: resolution scale ``s`` in [0.25, 1], compression ratio ``r`` in
   [8, 256] (3 to 0.09 bits per pixel), power ``p`` in [10, 25] dBm (Fig 5's
   range);
+* task priorities uniform in ``priority x [1 - 0.5, 1 + 0.5]`` (terminals
+  watching scenes of different importance; ``priority_spread``), equal in
+  ``semantic-game-conflict``;
 * channel: 1 MHz per terminal; SNR at full power ``snr_db = 20`` dB, plus
-  N(0, 3 dB) per terminal (placement, shadowing); coupling ``interference =
+  N(0, 6 dB) per terminal (placement, shadowing); coupling ``interference =
   0.01`` between terminals; capacity = the terminals' total bandwidth x
   log2(1 + the nominal SNR), about 33 Mbit/s for 5 terminals;
 * devices (``device``): ``jetson-nano``: sensing 2 nJ, encoding 10 nJ and 50 ns

@@ -47,7 +47,10 @@ fidelity and the mean energy stay within ``band`` of their final values),
 change: ``(peak - final) / |final - value at the change|``, 0 without
 one), ``fidelity_dip`` and ``energy_rise`` (relative change at the frame of
 the change, before any reaction: seed 000's "fidelity drops 4.5 %, energy
-rises 9.7 %"), ``fidelity_final``, ``energy_final``, and
+rises 9.7 %"; the same for every policy, since no policy has reacted yet),
+``fidelity_iae`` (integral of the relative fidelity error over the frames
+from the change, in frames: what separates a fast response from a slow
+one), ``fidelity_final``, ``energy_final``, and
 ``lyapunov_increase`` (largest rise of V between frames with no change of
 the environment; <= 0, up to the re-solve's tolerance, is the Lyapunov
 property).
@@ -118,6 +121,7 @@ class ControlRun:
             "overshoot": overshoot,
             "fidelity_dip": float((before_f - fid[start]) / before_f) if before_f else 0.0,
             "energy_rise": float((energy[start] - before_e) / before_e) if before_e else 0.0,
+            "fidelity_iae": float(np.sum(np.abs(fid[start:] - final_f)) / abs(final_f)) if final_f else 0.0,
             "fidelity_final": float(final_f),
             "energy_final": float(final_e),
             "lyapunov_increase": float(rises.max()) if rises.size else 0.0,

@@ -103,8 +103,8 @@ class ParetoFront:
         methods' fronts of one game share it and their hypervolumes compare.
     hypervolume : float
         Volume dominated by ``points`` and bounded by ``reference``, in the
-        raw units of the objectives (divide by ``prod(nadir - ideal)`` for
-        the normalised one).
+        raw units of the objectives (divide by ``prod(reference - ideal)``
+        for a share of the box between the ideal and the reference, in [0, 1]).
     skipped : float[M, 2]
         Caps ``(eps_E, eps_L)`` under which no feasible profile was found
         (epsilon-constraint only; empty for the weighted sum).
