@@ -235,12 +235,11 @@ def play(problem: SemanticGame, z: np.ndarray, loop: Loop, *, scheme: str = "gau
             loop.status = Status.CONVERGED
             loop.message = (f"no terminal could gain more than tol={tol:g} x mean |U| in round {loop.iteration}")
     if loop.status == Status.MAX_ITER and len(trajectory) >= 3:
-        cycling = np.flatnonzero(np.any(np.abs(trajectory[-1] - trajectory[-3]) > 1e-9 * np.abs(trajectory[-1]),
-                                        axis=1) == 0)
-        moving = np.flatnonzero(np.any(trajectory[-1] != trajectory[-2], axis=1))
-        if moving.size and np.all(np.isin(moving, cycling)):
-            loop.message += (f"; the dynamics cycle with period 2 (terminals {moving.tolist()[:5]} alternate "
-                             "between two basins): the profile is an epsilon-equilibrium, see nash_gap")
+        last, before, two_back = (problem.to_unit(a) for a in (trajectory[-1], trajectory[-2], trajectory[-3]))
+        jumping = np.flatnonzero(np.abs(last - before).max(axis=1) > 1e-3)
+        if jumping.size and np.abs(last - two_back).max() < 1e-6:
+            loop.message += (f"; the dynamics cycle with period 2 (terminals {jumping.tolist()[:5]} jump between two "
+                             "basins of their utility each round): no pure equilibrium was reached, see nash_gap")
     return z, trajectory
 
 
