@@ -148,3 +148,10 @@ def test_game_trace_evaluate_names_actions_outside_the_box(trace, closed):
         trace.evaluate(actions)
     with pytest.raises(InvalidProblemError, match="solution.actions"):
         trace.evaluate(GameTraceSolution(actions[:3]))
+
+
+def test_time_limit_bounds_the_whole_run(trace):
+    res = semopt.solve(trace, "closed-loop", time_limit=1e-4)
+    assert res.status == "time_limit" and "time_limit" in res.message
+    assert res.feasible  # every frame still gets a profile: the last equilibrium found
+    assert semopt.solve(trace, "closed-loop").status == "converged"

@@ -58,6 +58,7 @@ property).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +86,9 @@ class ControlRun:
     ``deviation`` float[T, N, 3] (unit); ``lyapunov`` float[T]; the means
     over terminals ``fidelity``, ``energy``, ``latency``, ``welfare`` float[T];
     ``rounds`` int[T] best-response rounds of each frame's re-solve;
-    ``events`` the frames where the environment changed.
+    ``events`` the frames where the environment changed; ``timed_out``
+    whether ``time_limit`` cut the re-solves short (the later frames then
+    track the last equilibrium found).
     """
 
     actions: np.ndarray
@@ -99,6 +102,7 @@ class ControlRun:
     welfare: np.ndarray
     rounds: np.ndarray
     events: list[int]
+    timed_out: bool = False
 
     def summary(self, band: float = 0.02) -> dict[str, float]:
         """Settling time, overshoot, dip, rise and the Lyapunov check (see the module docstring)."""
@@ -179,11 +183,18 @@ def simulate(trace: GameTrace, *, policy: str = "closed-loop", k3: float = 0.6, 
     target = initial_profile(trace.base, "center", rng)
     theta = None
     plan = None
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    timed_out = False
     for t in range(steps):
         game = trace.at(t)
-        loop = Loop(max_iter=max_rounds, tol=0.0, time_limit=time_limit, callback=None)
-        target, _ = play(game, target, loop, grid=grid)
-        rounds[t] = loop.iteration
+        remaining = None if deadline is None else deadline - time.perf_counter()
+        if remaining is None or remaining > 0:
+            loop = Loop(max_iter=max_rounds, tol=0.0, time_limit=remaining, callback=None)
+            target, _ = play(game, target, loop, grid=grid)
+            rounds[t] = loop.iteration
+            timed_out |= loop.status == Status.TIME_LIMIT
+        else:
+            timed_out = True
         if theta is None:
             theta, plan = target.copy(), target.copy()
         if policy == "open-loop":
@@ -205,7 +216,7 @@ def simulate(trace: GameTrace, *, policy: str = "closed-loop", k3: float = 0.6, 
             norm = np.maximum(np.sum(grad ** 2, axis=1, keepdims=True), 1e-300)
             control = -k3 * deviation + k4 * error[:, None] * grad / norm
             theta = np.clip(theta + control, 0.0, 1.0)
-    return ControlRun(rounds=rounds, events=events, **out, **series)
+    return ControlRun(rounds=rounds, events=events, timed_out=timed_out, **out, **series)
 
 
 _COMMON = {
@@ -215,7 +226,10 @@ _COMMON = {
 
 
 def _output(trace: GameTrace, run: ControlRun, band: float, message: str) -> SolverOutput:
-    return SolverOutput(GameTraceSolution(run.actions), Status.CONVERGED, [float(w) for w in run.welfare], message,
+    status = Status.TIME_LIMIT if run.timed_out else Status.CONVERGED
+    if run.timed_out:
+        message += "; time_limit cut the per-frame re-solves short"
+    return SolverOutput(GameTraceSolution(run.actions), status, [float(w) for w in run.welfare], message,
                         run.summary(band))
 
 
