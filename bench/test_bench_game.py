@@ -1,8 +1,8 @@
 """Time of the SemanticGame's best-response dynamics (seed 000), of a round on Numba and numpy, of its certificate.
 
 * The equilibrium search itself, ``best_response.play`` from the random
-  profile of seed 0 with the solver's defaults (Gauss-Seidel, grid 9, tol
-  1e-8, at most ``MAX_ROUNDS`` rounds), on ``semantic-game`` with 5, 100 and
+  profile of seed 0 with the solver's defaults (Gauss-Seidel, grid 13, tol
+  1e-7, at most ``MAX_ROUNDS`` rounds), on ``semantic-game`` with 5, 100 and
   1000 terminals (group ``game-play``); rounds played, status and welfare go
   into ``extra_info``.
 * ``semopt.solve(problem, "best-response", reference="none")`` at 100
@@ -35,7 +35,7 @@ from semopt.solvers.best_response import GamePlay, _gauss_seidel_round, initial_
 
 SCENARIO = "semantic-game"
 SEED = 0
-MAX_ROUNDS = 100  # the solver's default max_iter
+MAX_ROUNDS = 200  # the solver's default max_iter
 ENGINES = ("numba", "numpy")
 
 _problems: dict[int, SemanticGame] = {}

@@ -167,6 +167,9 @@ class SemanticGame(Problem):
         n = low.shape[0]
         self.low = as_float_array("low", low, (n, 3), low=0.0, low_inclusive=False)
         self.high = as_float_array("high", self.high, (n, 3), low=0.0, low_inclusive=False)
+        if np.any(self.high[:, 0] > 1.0):
+            raise InvalidProblemError(f"`high` resolution scales must be <= 1 (s = 1 is the native resolution); "
+                                      f"got {self.high[:, 0].max()!r}.")
         if np.any(self.low[:, 1] < 1.0):
             raise InvalidProblemError(f"`low` compression ratios must be >= 1; got {self.low[:, 1].min()!r}.")
         bad = np.argwhere(self.low > self.high)

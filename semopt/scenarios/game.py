@@ -13,8 +13,9 @@ physical constants.  Ours, each an override (documented assumptions):
   watching scenes of different importance; ``priority_spread``), equal in
   ``semantic-game-conflict``;
 * channel: 1 MHz per terminal; SNR at full power ``snr_db = 20`` dB, plus
-  N(0, 6 dB) per terminal (placement, shadowing); coupling ``interference =
-  0.01`` between terminals; capacity = the terminals' total bandwidth x
+  N(0, 6 dB) per terminal (placement, shadowing); total coupling
+  ``interference = 0.04``, i.e. ``theta = 0.04 / (N - 1)`` per pair (0.01 for
+  5 terminals), so a terminal's interference does not grow with N; capacity = the terminals' total bandwidth x
   log2(1 + the nominal SNR), about 33 Mbit/s for 5 terminals;
 * devices (``device``): ``jetson-nano``: sensing 2 nJ, encoding 10 nJ and 50 ns
   per pixel of work (a GPU/NPU encoder), rated 10 W; ``rpi4``: encoding 25 nJ
@@ -39,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from semopt._options import Option
+from semopt.errors import ScenarioError
 from semopt.models.channel import db_to_linear, dbm_to_watt
 from semopt.problems.game import SemanticGame
 from semopt.problems.game_trace import GameTrace
@@ -81,7 +83,9 @@ def _overrides(terminals: int = 5, priority: float = 1.0, priority_spread: float
         "beta": Option(0.4, "float", "Base weight of R_task.", low=0.0),
         "gamma": Option(0.2, "float", "Base weight of R_coop (0: the ablation R_coop = 0).", low=0.0),
         "bandwidth": Option(1e6, "float", "Uplink band per terminal, Hz.", low=0.0, low_open=True),
-        "interference": Option(0.01, "float", "Coupling theta of the shared channel.", low=0.0),
+        "interference": Option(0.04, "float", "Total coupling of the shared channel: each of the N - 1 others "
+                               "couples with interference / (N - 1), so the load per terminal does not grow with N.",
+                               low=0.0),
         "fps": Option(30.0, "float", "Frames per second.", low=0.0, low_open=True),
         "eta": Option(10.0, "float", "Weight of the Jain index in R_coop.", low=0.0),
         "zeta": Option(2.0, "float", "Weight of the congestion in R_coop.", low=0.0),
@@ -111,7 +115,7 @@ def build(*, terminals: int, device: str, snr_db: float, snr_spread_db: float, b
         sense_energy=sense, encode_energy=encode, encode_time=encode_time,
         energy_max=rated * period,
         weights=weights(np.full(terminals, battery), priorities, alpha, beta, gamma),
-        interference=interference,
+        interference=interference / max(terminals - 1, 1),
         capacity=terminals * bandwidth * np.log2(1.0 + db_to_linear(snr_db)),
         frame_period=period, k_power=1.0, k_task=k_task, eta=eta, zeta=zeta, decode_time=2e-9,
         info={"seed": seed, "snr_db": snr, "priority": priorities, "device": kinds,
@@ -135,6 +139,9 @@ def _fluctuation_overrides() -> dict[str, Option]:
 def build_fluctuation(*, steps: int, change_at: int, battery_before: float, battery_after: float,
                       snr_drop_db: float, **common) -> GameTrace:
     """``semantic-game-fluctuation``: battery 80 % -> 20 % and SNR 20 -> 5 dB at frame 100 (Table 2, Fig 6)."""
+    if change_at >= steps:
+        raise ScenarioError(f"`change_at` must be < `steps` = {steps} (the drop must happen in the run); "
+                            f"got {change_at}.")
     base = build(battery=battery_before, **common)
     after = build(battery=battery_after, **{**common, "snr_db": common["snr_db"] - snr_drop_db})
     # The capacity of eq 11 is the channel's nominal one: it does not fall with this fade.

@@ -236,8 +236,9 @@ def play(problem: SemanticGame, z: np.ndarray, loop: Loop, *, scheme: str = "gau
             loop.message = (f"no terminal could gain more than tol={tol:g} x mean |U| in round {loop.iteration}")
     if loop.status == Status.MAX_ITER and len(trajectory) >= 3:
         last, before, two_back = (problem.to_unit(a) for a in (trajectory[-1], trajectory[-2], trajectory[-3]))
+        step, lag2 = np.abs(last - before).max(), np.abs(last - two_back).max()
         jumping = np.flatnonzero(np.abs(last - before).max(axis=1) > 1e-3)
-        if jumping.size and np.abs(last - two_back).max() < 1e-6:
+        if jumping.size and lag2 < 1e-3 * step:
             loop.message += (f"; the dynamics cycle with period 2 (terminals {jumping.tolist()[:5]} jump between two "
                              "basins of their utility each round): no pure equilibrium was reached, see nash_gap")
     return z, trajectory

@@ -44,8 +44,9 @@ and re-plan), then jump to it.
 Metrics: ``settling_time`` (frames after the last change until the mean
 fidelity and the mean energy stay within ``band`` of their final values),
 ``overshoot`` of the mean fidelity's controlled response (frames after the
-change: ``(peak - final) / |final - value at the change|``, 0 without
-one), ``fidelity_dip`` and ``energy_rise`` (relative change at the frame of
+change: how far it goes past the final value, away from where the change
+threw it, relative to the step ``|final - value before the change|``; 0
+without one), ``fidelity_dip`` and ``energy_rise`` (relative change at the frame of
 the change, before any reaction: seed 000's "fidelity drops 4.5 %, energy
 rises 9.7 %"; the same for every policy, since no policy has reacted yet),
 ``fidelity_iae`` (integral of the relative fidelity error over the frames
@@ -113,10 +114,12 @@ class ControlRun:
         outside = np.flatnonzero(~inside[start:])
         settled = 0 if outside.size == 0 else int(outside[-1]) + 1
         before_f, before_e = (fid[start - 1], energy[start - 1]) if start > 0 else (fid[0], energy[0])
-        # Overshoot of the controlled response, after the disturbed frame: (peak - final) / (final - disturbed).
-        jump = final_f - fid[start]
-        beyond = (fid[start + 1:] - final_f) * np.sign(jump)
-        overshoot = float(max(0.0, beyond.max()) / abs(jump)) if beyond.size and abs(jump) > 1e-12 else 0.0
+        # Overshoot of the controlled response (frames after the disturbed one), beyond the final value on the
+        # far side from the disturbed value, relative to the step from before the change to the final value.
+        direction = np.sign(final_f - fid[start])
+        beyond = (fid[start + 1:] - final_f) * direction
+        step = abs(final_f - before_f)
+        overshoot = float(max(0.0, beyond.max()) / step) if beyond.size and step > 1e-12 else 0.0
         stable = np.ones(len(self.lyapunov) - 1, dtype=bool)
         stable[[e - 1 for e in self.events if e > 0]] = False
         rises = np.diff(self.lyapunov)[stable]
@@ -249,7 +252,8 @@ def closed_loop(trace: GameTrace, *, rng, time_limit, k3: float, k4: float, p_we
 
 
 @register_solver("open-loop", problems=(GameTrace,), options={
-    "delay": Option(10, "int", "Frames before an open-loop terminal adopts the new plan after a change.", low=0),
+    "delay": Option(10, "int", "Frames before an open-loop terminal adopts the new plan after a change (>= 1: "
+                    "without feedback no terminal can react within the frame of the change).", low=1),
     **_COMMON,
 })
 def open_loop(trace: GameTrace, *, rng, time_limit, delay: int, band: float, grid: int) -> SolverOutput:

@@ -11,6 +11,7 @@ result is the best local optimum found: ``status="converged"``, not
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -75,11 +76,14 @@ def social_optimum(problem: SemanticGame, *, rng, time_limit, starts: int, callb
     """Centralised welfare maximisation (L-BFGS-B, multi-start): the reference of the price of anarchy."""
     from semopt.solvers.best_response import initial_profile, play
 
+    start = time.perf_counter()
     z_eq, _ = play(problem, initial_profile(problem, "center", rng),
                    Loop(max_iter=100, tol=0.0, time_limit=time_limit, callback=None))
     candidates = [z_eq, initial_profile(problem, "center", rng), *(rng.random((problem.n_terminals, 3))
                                                                      for _ in range(starts))]
-    loop = Loop(max_iter=len(candidates), tol=0.0, time_limit=time_limit, callback=callback)
+    # One deadline for the equilibrium and the local searches (a single L-BFGS-B run is not interrupted).
+    remaining = None if time_limit is None else max(time_limit - (time.perf_counter() - start), 1e-9)
+    loop = Loop(max_iter=len(candidates), tol=0.0, time_limit=remaining, callback=callback)
     best_z, best = z_eq, problem.welfare(problem.from_unit(z_eq))
     for start in candidates:
         if not loop.running():
