@@ -219,8 +219,9 @@ def play(problem: SemanticGame, z: np.ndarray, loop: Loop, *, scheme: str = "gau
     z = np.array(z, dtype=float)
     actions = problem.from_unit(z)
     trajectory = [actions]
+    utilities = problem.utilities(actions)
     while loop.running():
-        scale = max(float(np.mean(np.abs(problem.utilities(actions)))), 1e-12)
+        scale = max(float(np.mean(np.abs(utilities))), 1e-12)
         if scheme == "jacobi":
             interference, s_minus, q_minus = problem.aggregates(actions)
             moves = [br.respond(i, z[i], interference[i], s_minus[i], q_minus[i]) for i in range(problem.n_terminals)]
@@ -230,7 +231,8 @@ def play(problem: SemanticGame, z: np.ndarray, loop: Loop, *, scheme: str = "gau
             gain = _gauss_seidel_round(problem, br, z, damping)
         actions = problem.from_unit(z)
         trajectory.append(actions)
-        loop.record(problem.welfare(actions), GameSolution(actions), may_stop=False)
+        utilities = problem.utilities(actions)  # this round's welfare, and the next round's scale
+        loop.record(float(utilities.sum()), GameSolution(actions), may_stop=False)
         if gain <= tol * scale and loop.status is None:
             loop.status = Status.CONVERGED
             loop.message = (f"no terminal could gain more than tol={tol:g} x mean |U| in round {loop.iteration}")

@@ -206,8 +206,7 @@ def simulate(trace: GameTrace, *, policy: str = "closed-loop", k3: float = 0.6, 
                 plan = target.copy()
             theta = plan.copy()
         fid_now, grad = _fidelity_and_gradient(game, theta)
-        fid_target, _ = _fidelity_and_gradient(game, target)
-        error = fid_target - fid_now
+        error = game.terms(game.from_unit(target))["fidelity"] - fid_now
         deviation = theta - target
         terms = game.terms(game.from_unit(theta))
         out["actions"][t], out["target"][t], out["deviation"][t], out["error"][t] = (
