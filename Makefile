@@ -1,6 +1,6 @@
-# make run   install semopt into .venv and benchmark seed 002's solvers on semantic-mec
+# make run   install semopt into .venv and benchmark the offloading family's solvers on semantic-mec
 # make test  install semopt[dev] into .venv and run the whole test suite (notebooks included)
-# make bench the pytest-benchmark suites of bench/ (kept out of `make test`)
+# make bench the pytest-benchmark suites of benchmarks/ (kept out of `make test`)
 # make lint  ruff
 
 PYTHON ?= python3
@@ -16,10 +16,10 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest bench/ --benchmark-only
+	$(BIN)/python -m pytest benchmarks/ --benchmark-only
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/python -m ruff check semopt tests bench
+	$(BIN)/python -m ruff check semopt tests benchmarks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

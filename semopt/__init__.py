@@ -7,7 +7,7 @@
 (True, True)
 """
 
-from semopt import errors, problems, scenarios
+from semopt import analysis, errors, problems, scenarios, solvers
 from semopt.api import available_solvers, show_options, solve
 from semopt.result import Evaluation, Result, Status
 
@@ -19,6 +19,8 @@ __all__ = [
     "show_options",
     "scenarios",
     "problems",
+    "solvers",
+    "analysis",
     "errors",
     "Result",
     "Evaluation",

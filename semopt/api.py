@@ -1,9 +1,10 @@
 """``semopt.solve``: the one door joining problems and solvers.
 
-Look up the solver, check it accepts the problem, validate the problem and
-the options, run on a private copy (the caller's problem is never mutated),
-re-check the solution with ``problem.evaluate`` and build the
-:class:`~semopt.result.Result`.
+Look up the solver, validate the options and the problem, check that the
+solver accepts this instance, run on a private copy (the caller's problem is
+never mutated), re-judge the solution with ``problem.evaluate`` -- and, for a
+family with a certificate, certify it (:func:`semopt.analysis.certify`) --
+and build the :class:`~semopt.result.Result`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import copy
 import time
 from typing import Any
 
-from semopt._options import options_table, parse_options
+import semopt.solvers  # noqa: F401  (registers the built-in solvers)
 from semopt._validation import check_scalar, rng
+from semopt.analysis import certify
 from semopt.errors import InvalidProblemError, SolverError
-from semopt.registry import get_solver, solvers_for
+from semopt.options import options_table, parse_options
+from semopt.registry import check_accepts, get_solver, solvers_for
 from semopt.result import Result, Status
 
 __all__ = ["solve", "available_solvers", "show_options"]
@@ -31,7 +34,11 @@ def _check_problem(problem: Any) -> None:
 
 
 def available_solvers(problem: Any) -> list[str]:
-    """Sorted names of the solvers that apply to ``problem`` and whose dependencies are installed.
+    """Sorted names of the solvers that apply to ``problem``, accept this instance and are installed.
+
+    A solver accepts an instance when it handles its objective, its optional
+    constraints, its number of users and its size, as the solver declares at
+    registration (with its default options).
 
     Examples
     --------
@@ -91,8 +98,9 @@ def solve(
     Raises
     ------
     SolverError
-        Unknown solver, a solver that does not apply, an unknown or bad
-        option, or a missing optional dependency.
+        Unknown solver, a solver that does not apply or does not accept this
+        instance (the message says why and lists the solvers that do), an
+        unknown or bad option, or a missing optional dependency.
     InvalidProblemError
         The problem's data are malformed.
     """
@@ -105,6 +113,7 @@ def solve(
     # Validation normalises fields in place, so it runs on a copy: a bad field changes nothing.
     checked = copy.deepcopy(problem)
     checked.validate()
+    check_accepts(spec, checked, opts)
     generator = rng(seed)
     work = copy.deepcopy(checked)
     start = time.perf_counter()
@@ -118,6 +127,8 @@ def solve(
                    + "; ".join(verdict.violations[:3]))
     metrics = dict(verdict.metrics)
     metrics.update(out.metrics)
+    if verdict.feasible:
+        metrics.update(certify(checked, out.solution))
     return Result(
         status=status,
         objective=float(verdict.objective),

@@ -1,11 +1,11 @@
-"""The one result type every solver returns, and a problem's verdict on a solution."""
+"""What solving returns: a problem's verdict on a solution, a solver's raw output, the Result."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Status", "Result", "Evaluation"]
+__all__ = ["Status", "Result", "Evaluation", "SolverOutput"]
 
 
 class Status:
@@ -41,6 +41,33 @@ class Evaluation:
     objective: float
     feasible: bool
     violations: list[str] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class SolverOutput:
+    """What a solver function hands back to :func:`semopt.solve`, which re-judges it.
+
+    Attributes
+    ----------
+    solution : object
+        The problem's Solution dataclass.
+    status : str
+        One of :class:`Status`; ``solve`` turns it into ``"infeasible"`` when
+        ``problem.evaluate`` finds a violated constraint.
+    history : list of float
+        Objective after each outer iteration (empty for one-shot solvers).
+    message : str
+        Why the solver stopped.
+    metrics : dict of str to float
+        Solver figures (iterations, bounds, gaps...), merged over the
+        problem's own metrics in the Result.
+    """
+
+    solution: Any
+    status: str
+    history: list[float] = field(default_factory=list)
+    message: str = ""
     metrics: dict[str, float] = field(default_factory=dict)
 
 

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import semopt
-from semopt.cli import _jsonable, main
+from semopt.bench.render import jsonable as _jsonable
+from semopt.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--set", "users=4"]
@@ -67,7 +68,9 @@ def test_scenarios_lists_overrides_with_defaults(capsys: pytest.CaptureFixture[s
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out
     for name in semopt.scenarios.names():
-        assert f"\n{name}\n" in f"\n{out}"
+        spec = semopt.scenarios.spec(name)
+        assert f"\n{name}  ({spec.problem.__name__})  {spec.summary}\n" in f"\n{out}"
+    assert "semantic-mec  (SemanticOffloading)" in out and "split-dynamic  (DynamicSplit)" in out
     assert "    users = 20\n" in out
     assert "    seed = 0\n" in out
 
@@ -253,8 +256,40 @@ def test_bench_semantic_game_reports_its_own_metrics(capsys: pytest.CaptureFixtu
 
 
 def test_solvers_lists_options(capsys):
-    from semopt.cli import main
-
-    assert main(["solvers", "semantic-mec", "--options"]) == 0
+    tiny = ["--set", "users=2", "--set", "base_stations=2", "--set", "subcarriers=2"]
+    assert main(["solvers", "semantic-mec", *tiny, "--options"]) == 0
     out = capsys.readouterr().out
     assert "max_space = 200000" in out and "swap_rule = 'welfare'" in out
+
+
+def test_solvers_lists_only_solvers_that_accept_the_instance(capsys):
+    assert main(["solvers", "semantic-mec"]) == 0  # 20 users: far beyond exhaustive's max_space
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert "bcd" in listed and "exhaustive" not in listed
+    assert main(["solvers", "split-vgg16", "--set", "memory=1e8"]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == ["exhaustive", "milp"]
+
+
+MY_SOLVERS = '''
+from semopt.problems import GameSolution, SemanticGame
+from semopt.solvers import SolverOutput, register_solver
+
+
+@register_solver("cli-lowest", problems=(SemanticGame,))
+def lowest(problem, *, rng, time_limit):
+    """Every terminal at the low corner of its box."""
+    return SolverOutput(GameSolution(problem.bounds[0]), "converged")
+'''
+
+
+def test_import_registers_a_solver_for_every_subcommand(tmp_path, monkeypatch, capsys):
+    (tmp_path / "my_cli_solvers.py").write_text(MY_SOLVERS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(semopt.registry, "_REGISTRY", dict(semopt.registry._REGISTRY))
+    game = ["semantic-game", "--set", "terminals=2", "--set", "certify=false"]
+    assert main(["solvers", *game, "--import", "my_cli_solvers"]) == 0
+    assert "cli-lowest" in capsys.readouterr().out
+    assert main(["bench", *game, "--solvers", "cli-lowest,uniform", "--seeds", "2", "--import", "my_cli_solvers"]) == 0
+    assert "cli-lowest" in capsys.readouterr().out
+    assert main(["solve", *game, "--solver", "uniform", "--import", "no_such_module_xyz"]) == 2
+    assert "--import no_such_module_xyz" in capsys.readouterr().err

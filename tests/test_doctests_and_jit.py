@@ -34,9 +34,9 @@ def test_models_with_numba_jit_disabled():
     """STYLE §9: the kernels' pure-Python path (NUMBA_DISABLE_JIT=1) passes the same model tests."""
     env = dict(os.environ, NUMBA_DISABLE_JIT="1")
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_models.py",
-         "tests/test_game.py::test_utility_kernel_equals_aggregate_form_equals_whole_profile",
-         "tests/test_game.py::test_numba_and_numpy_best_responses_agree"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/offloading/test_offloading_models.py",
+         "tests/game/test_game.py::test_utility_kernel_equals_aggregate_form_equals_whole_profile",
+         "tests/game/test_game.py::test_numba_and_numpy_best_responses_agree"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

@@ -11,7 +11,7 @@ import pytest
 import semopt
 from semopt.errors import ScenarioError, SemoptError
 from semopt.problems import SemanticOffloading
-from semopt.scenarios._registry import load_toml
+from semopt.scenarios import load_toml
 
 REQUIRED_OVERRIDES = ("users", "base_stations", "subcarriers", "tasks", "exits", "edge_capacity",
                       "bandwidth", "seed")

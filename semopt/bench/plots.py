@@ -1,4 +1,4 @@
-"""Benchmark figures: a metric against the swept parameter, one line per solver (as in seed 002's Fig. 3).
+"""Benchmark figures: a metric against the swept parameter, one line per solver (as in the papers' figures).
 
 One figure for the objective, and one per metric of the problem family's
 ``report`` (:func:`~semopt.bench.runner.scenario_report`), labelled with the
@@ -16,9 +16,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from semopt.bench.runner import Metric
-from semopt.bench.tables import Summary
+from semopt.bench.records import Metric
+from semopt.bench.stats import Summary
 
 __all__ = ["PlotSpec", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all"]
 
@@ -130,16 +131,15 @@ def plot_metric(
     param = next((s.param for s in summaries if s.param is not None), None)
     for i, solver in enumerate(solvers):
         rows = [s for s in summaries if s.solver == solver]
-        xs: list[object] = [s.value for s in rows] if param is not None else [solver]
-        if not _numeric(xs):
-            xs = [str(x) for x in xs]
+        raw: list[object] = [s.value for s in rows] if param is not None else [solver]
+        xs: list[Any] = raw if _numeric(raw) else [str(x) for x in raw]
         ys = [spec.value(s) for s in rows]
         errs = None
         if spec.error is not None:
             errs = [0.0 if math.isnan(e) else e for e in (getattr(s, spec.error) for s in rows)]
         ax.errorbar(xs, ys, yerr=errs, label=solver, marker=_MARKERS[i % len(_MARKERS)],
                     capsize=3, linestyle="-" if param is not None else "none")
-    values = list(dict.fromkeys(s.value for s in summaries))
+    values: list[Any] = list(dict.fromkeys(s.value for s in summaries))
     if param is not None and _numeric(values) and len(values) <= _MAX_TICKS:
         ax.set_xticks(values)  # ticks at the swept values, as in the papers' figures
     ax.set_xlabel(param if param is not None else "solver")

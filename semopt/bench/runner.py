@@ -30,91 +30,28 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
-import semopt
+from semopt import scenarios
+from semopt.api import solve
+from semopt.bench.records import Metric, Record, report_of
 from semopt.bench.sweep import ArgumentError, Scalar, Sweep, SweepError
 from semopt.errors import ScenarioError, SolverError, closest
-from semopt.registry import get_solver
+from semopt.options import parse_options
+from semopt.registry import check_accepts, get_solver
 
 __all__ = [
-    "Record",
-    "Metric",
     "Instance",
     "ProgressHook",
     "run_bench",
     "run_instance",
     "instances",
-    "report_of",
     "scenario_report",
 ]
 
 ProgressHook = Callable[[int, int], None]
 """Called as ``progress(done, total)`` in the calling process, counted in solver runs."""
-
-
-_DIRECTIONS = ("min", "max")
-
-
-class Metric(NamedTuple):
-    """One entry of a problem family's ``report``: a metric the benchmark tables and plots show.
-
-    Attributes
-    ----------
-    key : str
-        Key in ``Result.metrics``, e.g. ``"mean_delay"``; names the CSV column and the plot file.
-    label : str
-        Column title and axis label, e.g. ``"mean delay (s)"``.
-    better : {"min", "max"}
-        Which way is better: ``"min"`` for a delay or an energy, ``"max"`` for a fidelity.
-    """
-
-    key: str
-    label: str
-    better: str
-
-
-def report_of(problem: Any) -> tuple[Metric, ...]:
-    """The metrics a problem (or problem class) declares in its class attribute ``report``.
-
-    Parameters
-    ----------
-    problem : Problem or type
-        An instance of a problem family, or the family itself.
-
-    Returns
-    -------
-    tuple of Metric
-        In the order declared; empty for a family that declares none.
-
-    Raises
-    ------
-    ValueError
-        An entry is not a ``(key, label, "min" | "max")`` triple, or a key appears twice.
-
-    Examples
-    --------
-    >>> from semopt.problems.semantic_offloading import SemanticOffloading
-    >>> report_of(SemanticOffloading)[0]
-    Metric(key='mean_delay', label='mean delay (s)', better='min')
-    """
-    family = problem if isinstance(problem, type) else type(problem)
-    entries = getattr(family, "report", ())
-    metrics = []
-    for entry in entries:
-        if not (isinstance(entry, tuple) and len(entry) == 3 and all(isinstance(x, str) for x in entry)) or (
-            entry[2] not in _DIRECTIONS
-        ):
-            raise ValueError(
-                f"{family.__name__}.report entries must be (key, label, 'min' | 'max') triples of strings; "
-                f"got {entry!r}."
-            )
-        metrics.append(Metric(*entry))
-    keys = [m.key for m in metrics]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"{family.__name__}.report lists a key twice: {', '.join(keys)}.")
-    return tuple(metrics)
 
 
 def scenario_report(scenario: str, overrides: Mapping[str, Any] | None = None) -> tuple[Metric, ...]:
@@ -127,28 +64,7 @@ def scenario_report(scenario: str, overrides: Mapping[str, Any] | None = None) -
     ScenarioError
         Unknown scenario, unknown or bad override.
     """
-    return report_of(semopt.scenarios.load(scenario, **dict(overrides or {})))
-
-
-@dataclass(frozen=True)
-class Record:
-    """One solver run on one instance: a row of the tidy results table.
-
-    ``param`` and ``value`` are ``None`` when there is no sweep.  ``metrics``
-    holds the problem family's report metrics (:func:`report_of`), keyed and
-    ordered as declared; a metric absent from the solver's result is NaN.
-    """
-
-    scenario: str
-    param: str | None
-    value: Scalar | None
-    seed: int
-    solver: str
-    status: str
-    feasible: bool
-    objective: float
-    solve_time: float
-    metrics: dict[str, float] = field(default_factory=dict)
+    return report_of(scenarios.load(scenario, **dict(overrides or {})))
 
 
 @dataclass(frozen=True)
@@ -176,11 +92,11 @@ def run_instance(instance: Instance) -> list[Record]:
     overrides = dict(instance.overrides)
     if instance.param is not None:
         overrides[instance.param] = instance.value
-    problem = semopt.scenarios.load(instance.scenario, **overrides, seed=instance.seed)
+    problem = scenarios.load(instance.scenario, **overrides, seed=instance.seed)
     keys = [metric.key for metric in report_of(problem)]
     records = []
     for solver in instance.solvers:
-        result = semopt.solve(problem, solver, seed=instance.seed)
+        result = solve(problem, solver, seed=instance.seed)
         records.append(
             Record(
                 scenario=instance.scenario,
@@ -225,7 +141,7 @@ def _check(
     workers: int,
 ) -> None:
     """Refuse a bad request in the calling process, before any work is spread out."""
-    known = semopt.scenarios.describe(scenario)  # raises ScenarioError for an unknown name
+    known = scenarios.describe(scenario)  # raises ScenarioError for an unknown name
     if "seed" not in known:
         raise ScenarioError(f"Scenario {scenario!r} has no `seed` override, so it cannot be benchmarked.")
     if "seed" in overrides:
@@ -254,10 +170,11 @@ def _check(
     first = dict(overrides)
     if sweep is not None:
         first[sweep.param] = sweep.values[0]
-    problem = semopt.scenarios.load(scenario, **first, seed=seeds[0])
+    problem = scenarios.load(scenario, **first, seed=seeds[0])
     report_of(problem)  # a malformed report fails here, not in a worker
     for name in solvers:
-        get_solver(name, problem)
+        spec = get_solver(name, problem)
+        check_accepts(spec, problem, parse_options(spec.name, spec.options, {}))
 
 
 def _sequential(work: Sequence[Instance], workers: int) -> Iterator[tuple[int, list[Record]]]:
@@ -291,7 +208,7 @@ def run_bench(
     Parameters
     ----------
     scenario : str
-        A name from :func:`semopt.scenarios.names`.
+        A name from :func:`scenarios.names`.
     solvers : sequence of str
         Solver names, e.g. ``["bcd", "linear", "fa"]``; each must apply to the scenario.
     seeds : int or sequence of int, default 10

@@ -1,7 +1,10 @@
-"""The radio channel of seed 002: path loss eq 27, log-normal shadowing, Rayleigh fading, SINR eq 1, rate eq 2.
+"""The radio channel: the Shannon rate, and the multi-cell OFDMA uplink of the offloading family.
 
-dB and dBm appear only here, at the edge; everything returned is SI
-(linear power gains, W, bit/s).
+:func:`shannon_rate` is the one ``B log2(1 + SNR)`` of the library (bit/s),
+a Numba ufunc that numpy code and compiled kernels both call.  The rest is
+the channel of Zheng et al. (References): path loss eq 27, log-normal
+shadowing, Rayleigh fading, SINR eq 1 and rate eq 2.  dB and dBm appear only
+here, at the edge; everything returned is SI (linear power gains, W, bit/s).
 
 Symbol table: ``gain[u, k, n]`` is the linear power gain ``g_{uk}^n`` from
 user u to BS k on subcarrier n; ``carrier[k, n]`` is the user holding
@@ -14,14 +17,21 @@ Eq 1 as printed weights each interferer by ``g_{u'c}^n`` (its gain to *its
 own* BS c); physically, and as DESIGN.md reads it, the interference at BS k
 travels over the interferer-to-victim gain ``g_{u'k}^n``, which is what we
 use.  Rates use ``log2`` so that they are in bit/s.
+
+References
+----------
+.. [1] Y. Zheng, T. Zhang, X. Mu, Y. Liu, R. Huang, "Joint Semantic
+   Transmission and Resource Allocation for Intelligent Computation Task
+   Offloading in MEC Systems", arXiv:2503.08001, 2025.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, vectorize
 
 __all__ = [
+    "shannon_rate",
     "db_to_linear",
     "dbm_to_watt",
     "path_loss_db",
@@ -30,6 +40,18 @@ __all__ = [
     "subcarrier_rates_reference",
     "user_rates",
 ]
+
+
+@vectorize(["float64(float64, float64)"], cache=True)
+def shannon_rate(bandwidth, snr):
+    """Shannon capacity ``bandwidth log2(1 + snr)`` in bit/s (a ufunc: broadcasts, and runs inside kernels).
+
+    Examples
+    --------
+    >>> float(shannon_rate(1e6, 3.0))
+    2000000.0
+    """
+    return bandwidth * np.log2(1.0 + snr)
 
 
 def db_to_linear(db):
@@ -92,8 +114,7 @@ def subcarrier_rates(carrier: np.ndarray, gain: np.ndarray, power: float, noise:
                 v = carrier[c, n]
                 if c != k and v >= 0:
                     interference += power * gain[v, k, n]
-            sinr = power * gain[u, k, n] / (interference + noise)
-            rate[k, n] = bandwidth * np.log2(1.0 + sinr)
+            rate[k, n] = shannon_rate(bandwidth, power * gain[u, k, n] / (interference + noise))
     return rate
 
 
@@ -109,7 +130,7 @@ def subcarrier_rates_reference(carrier, gain, power, noise, bandwidth):
                 continue
             others = [carrier[c, n] for c in range(n_bs) if c != k and carrier[c, n] >= 0]
             interference = sum(power * gain[v, k, n] for v in others)
-            rate[k, n] = bandwidth * np.log2(1.0 + power * gain[u, k, n] / (interference + noise))
+            rate[k, n] = shannon_rate(bandwidth, power * gain[u, k, n] / (interference + noise))
     return rate
 
 

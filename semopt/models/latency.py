@@ -1,7 +1,8 @@
-"""Delays of seed 002: transmission eq 3 and computation eq 7, per user, Numba-compiled.
+"""Delays of the offloading family: transmission eq 3 and computation eq 7, per user, Numba-compiled.
 
-Per-user constants (precomputed once per problem, see
-``SemanticOffloading.user_terms``):
+The model of Zheng et al. (References).  Per-user constants (precomputed
+once per problem, see ``SemanticOffloading.user_terms`` and
+:class:`~semopt.models.offloading.UserTerms`):
 
 * ``data_raw[u]`` = ``s_i`` and ``data_sem[u]`` = ``s_i / eps_i`` (bits);
 * ``edge_raw[u]`` = ``c_i / Psi`` and ``edge_sem[u]`` = ``(c_i + F_C) / Psi``
@@ -11,6 +12,12 @@ Per-user constants (precomputed once per problem, see
 Then, with ``e = semantic[u]`` and ``r_u``, ``f_u`` the user's rate and
 edge compute: ``t_comm = data / r_u`` (eq 3) and
 ``t_comp = edge / f_u + e * local_sem`` (eq 7).
+
+References
+----------
+.. [1] Y. Zheng, T. Zhang, X. Mu, Y. Liu, R. Huang, "Joint Semantic
+   Transmission and Resource Allocation for Intelligent Computation Task
+   Offloading in MEC Systems", arXiv:2503.08001, 2025.
 """
 
 from __future__ import annotations

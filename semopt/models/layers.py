@@ -4,11 +4,9 @@ Two families of formulas live here:
 
 * the general layer formulas (input/output channels, kernel, stride,
   padding, groups) that the DNN network specs of later problem families use;
-* the formulas of seed 002 (Zheng et al., *Joint Semantic Transmission and
-  Resource Allocation for Intelligent Computation Task Offloading in MEC
-  Systems*) **as written**: eq 4 (recognition up to an exit point), eq 5
-  (semantic extraction at the device) and eq 6 (semantic reconstruction at
-  the edge).
+* the formulas of Zheng et al. (References) **as written**: eq 4
+  (recognition up to an exit point), eq 5 (semantic extraction at the
+  device) and eq 6 (semantic reconstruction at the edge).
 
 Symbol table for eq 4-6 (per task i): ``A`` feature maps, ``C`` channels,
 ``L`` convolution filters per layer (the paper's ``D``), ``W, H`` input
@@ -24,6 +22,12 @@ As the paper writes them, eq 4-6 multiply every convolution layer by the
 count the fully connected layers as ``in x out`` without the factor 2; we
 keep both choices so that figures match the paper's model.  The general
 :func:`conv2d_flops` counts ``2 x MACs`` with true channel counts.
+
+References
+----------
+.. [1] Y. Zheng, T. Zhang, X. Mu, Y. Liu, R. Huang, "Joint Semantic
+   Transmission and Resource Allocation for Intelligent Computation Task
+   Offloading in MEC Systems", arXiv:2503.08001, 2025, eq 4-6.
 """
 
 from __future__ import annotations
@@ -108,7 +112,7 @@ def pool_output_size(size: int, kernel: int, stride: int, padding: int = 0, ceil
 
 @njit(cache=True)
 def conv_chain_flops(a: float, c: float, filters: float, w: float, h: float, kernels: np.ndarray):
-    """Sum of seed 002's per-layer conv term over a chain of layers.
+    """Sum of Zheng et al.'s per-layer conv term over a chain of layers.
 
     ``sum_d 2 A L (W_d - k_d + 1)(H_d - k_d + 1) C k_d^2`` with
     ``W_{d+1} = W_d - k_d + 1``; entries ``<= 0`` in ``kernels`` mark absent
@@ -136,7 +140,7 @@ def _fc_terms(a: float, c: float, w: float, h: float, k_fc: float, fc_tail: np.n
 
 @njit(cache=True)
 def recognition_flops(a, c, filters, w, h, kernels, k_fc, fc_tail):
-    """Eq 4 of seed 002: FLOPs of recognition up to the task's exit point, for many tasks.
+    """Eq 4 of Zheng et al.: FLOPs of recognition up to the task's exit point, for many tasks.
 
     Parameters are arrays over tasks (``kernels`` is ``[I, max_layers]``,
     0-padded; its non-zero entries are the ``|D_{m_i}|`` layers before the
@@ -152,7 +156,7 @@ def recognition_flops(a, c, filters, w, h, kernels, k_fc, fc_tail):
 
 @njit(cache=True)
 def extraction_flops(a, c, filters, w, h, kernels):
-    """Eq 5 of seed 002: FLOPs of semantic extraction and compression at the device.
+    """Eq 5 of Zheng et al.: FLOPs of semantic extraction and compression at the device.
 
     Returns ``(flops[I], W_out[I], H_out[I])``; the output shape is the input
     of semantic reconstruction (``s_i^C``).
@@ -168,5 +172,5 @@ def extraction_flops(a, c, filters, w, h, kernels):
 
 @njit(cache=True)
 def reconstruction_flops(a, c, filters, w, h, kernels, k_fc, fc_tail):
-    """Eq 6 of seed 002: FLOPs of semantic reconstruction at the edge (same shape as eq 4)."""
+    """Eq 6 of Zheng et al.: FLOPs of semantic reconstruction at the edge (same shape as eq 4)."""
     return recognition_flops(a, c, filters, w, h, kernels, k_fc, fc_tail)

@@ -2,8 +2,8 @@
 
 :func:`build` returns a :class:`Network` for one of the catalogued networks
 (:func:`names`): ``alexnet``, ``vgg16``, ``resnet18``, ``resnet50``,
-``mobilenet_v2`` and ``googlenet`` as ``torchvision.models`` defines them,
-and ``b-alexnet``, the BranchyNet B-AlexNet with two early exits of seed 002
+``mobilenet-v2`` and ``googlenet`` as ``torchvision.models`` defines them,
+and ``b-alexnet``, the BranchyNet B-AlexNet with two early exits of Zheng et al.
 §IV-A.  Every count is computed from the layer specs below by the Numba
 kernels of :mod:`semopt.models.layers`; none is typed in.
 
@@ -45,7 +45,7 @@ alexnet       0.71           0.714         61,100,840        61,100,840
 vgg16         15.47          15.47         138,357,544       138,357,544
 resnet18      1.81           1.814         11,689,512        11,689,512
 resnet50      4.09           4.089         25,557,032        25,557,032
-mobilenet_v2  0.30           0.301         3,504,872         3,504,872
+mobilenet-v2  0.30           0.301         3,504,872         3,504,872
 googlenet     1.50           1.498         6,624,904         6,624,904
 ============  =============  ============  ================  ===============
 
@@ -57,7 +57,9 @@ References
 .. [2] S. Teerapittayanon, B. McDanel and H. T. Kung, "BranchyNet: Fast
    inference via early exiting from deep neural networks", ICPR 2016
    (``networks/alex_cifar10.py`` of its code).
-.. [3] Seed 002 (Zheng et al.), §IV-A: the B-AlexNet early-exit network.
+.. [3] Y. Zheng, T. Zhang, X. Mu, Y. Liu, R. Huang, "Joint Semantic Transmission
+   and Resource Allocation for Intelligent Computation Task Offloading in MEC
+   Systems", arXiv:2503.08001, 2025, §IV-A: the B-AlexNet early-exit network.
 
 Examples
 --------
@@ -91,7 +93,7 @@ from semopt.models.layers import (
     pool_output_size,
 )
 
-__all__ = ["Network", "build", "names"]
+__all__ = ["Network", "build", "names", "canonical", "ALIASES"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,7 +198,7 @@ class _Builder:
         shape = self.shape(src)
         if len(shape) != 3:
             raise AssertionError(f"layer {name!r} of {self.network!r} needs a feature map; got shape {shape}")
-        return shape  # type: ignore[return-value]
+        return shape[0], shape[1], shape[2]
 
     def _add(self, name: str, kind: str, preds: Sequence[int], shape: tuple[int, ...],
              macs: float = 0.0, flops: float = 0.0, params: int = 0) -> int:
@@ -264,7 +266,7 @@ class _Builder:
         nx.freeze(graph)
 
         def frozen(values: list[Any], dtype: type) -> np.ndarray:
-            arr = np.array(values, dtype=dtype)
+            arr: np.ndarray = np.array(values, dtype=dtype)
             arr.flags.writeable = False
             return arr
 
@@ -400,12 +402,12 @@ def _googlenet(b: _Builder) -> None:
 
 
 def _b_alexnet(b: _Builder) -> list[int]:
-    """B-AlexNet for CIFAR-10: AlexNet (5 conv + 3 fc) with two early exits, as seed 002 §IV-A places them.
+    """B-AlexNet for CIFAR-10: AlexNet (5 conv + 3 fc) with two early exits, as Zheng et al. §IV-A place them.
 
     Layer sizes are BranchyNet's ``alex_cifar10.py`` (bias everywhere, ReLU
     after every conv, 3x3/2 max pooling that covers the border, i.e. PyTorch's
     ``ceil_mode``, local response normalisation folded into the pooling).
-    Seed 002 attaches exit 1 (2 conv + 1 fc) after the *first* convolution and
+    Zheng et al. attach exit 1 (2 conv + 1 fc) after the *first* convolution and
     exit 2 (1 conv + 2 fc) after the *second*; BranchyNet's code attaches its
     branches one convolution later and ends branch 2 with one fc.  We follow the
     seed: exit 2's hidden fc has 128 units like the main branch's last hidden fc.
@@ -445,21 +447,37 @@ _CATALOGUE: dict[str, tuple[Callable[[_Builder], list[int] | None], tuple[int, i
     "vgg16": (_vgg16, _IMAGENET),
     "resnet18": (functools.partial(_resnet, bottleneck=False, blocks=(2, 2, 2, 2)), _IMAGENET),
     "resnet50": (functools.partial(_resnet, bottleneck=True, blocks=(3, 4, 6, 3)), _IMAGENET),
-    "mobilenet_v2": (_mobilenet_v2, _IMAGENET),
+    "mobilenet-v2": (_mobilenet_v2, _IMAGENET),
     "googlenet": (_googlenet, _IMAGENET),
     "b-alexnet": (_b_alexnet, _CIFAR),
 }
 
 
+# Names words are joined by hyphens everywhere (networks, scenarios, solvers); the old spellings still work.
+ALIASES = {"mobilenet_v2": "mobilenet-v2"}
+
+
 def names() -> list[str]:
-    """Sorted names of the networks :func:`build` knows.
+    """Sorted names of the networks :func:`build` knows (the aliases in :data:`ALIASES` work too).
 
     Examples
     --------
     >>> names()
-    ['alexnet', 'b-alexnet', 'googlenet', 'mobilenet_v2', 'resnet18', 'resnet50', 'vgg16']
+    ['alexnet', 'b-alexnet', 'googlenet', 'mobilenet-v2', 'resnet18', 'resnet50', 'vgg16']
     """
     return sorted(_CATALOGUE)
+
+
+def canonical(name: str) -> str:
+    """The catalogue's name for ``name``: lower case, an old alias replaced.
+
+    Examples
+    --------
+    >>> canonical("MobileNet_V2")
+    'mobilenet-v2'
+    """
+    key = name.lower()
+    return ALIASES.get(key, key)
 
 
 def _check_input_shape(value: Any) -> tuple[int, int, int]:
@@ -492,7 +510,7 @@ def build(name: str, input_shape: Sequence[int] | None = None) -> Network:
     Parameters
     ----------
     name : str
-        One of :func:`names` (case-insensitive).
+        One of :func:`names` (case-insensitive; an alias of :data:`ALIASES` works too).
     input_shape : sequence of 3 int, optional
         ``(channels, height, width)`` of the input (batch 1).  Default
         ``(3, 224, 224)`` for the torchvision networks and ``(3, 32, 32)``
@@ -530,7 +548,7 @@ def build(name: str, input_shape: Sequence[int] | None = None) -> Network:
     >>> build("b-alexnet").exits
     (5, 12, 20)
     """
-    key = name.lower() if isinstance(name, str) else name
+    key = canonical(name) if isinstance(name, str) else name
     if key not in _CATALOGUE:
         raise InvalidProblemError(
             f"Unknown network {name!r}. Known networks: {', '.join(names())}.{closest(str(name), names())}"

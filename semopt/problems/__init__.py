@@ -1,12 +1,15 @@
-"""Problem families: each holds validated data and judges solutions with ``evaluate()``."""
+"""Problem families: each holds validated data and judges solutions with ``evaluate()``; none searches.
 
-from semopt.problems.base import Problem
-from semopt.problems.dynamic_split import DynamicSplit, DynamicSplitSolution
-from semopt.problems.game import GameSolution, SemanticGame
-from semopt.problems.game_trace import GameTrace, GameTraceSolution
-from semopt.problems.semantic_offloading import OffloadingSolution, SemanticOffloading
-from semopt.problems.split_inference import SplitInference, SplitSolution
+* :mod:`.offloading` -- ``SemanticOffloading`` (Zheng et al.);
+* :mod:`.split` -- ``SplitInference`` and ``DynamicSplit`` (Zhang et al.'s survey);
+* :mod:`.game` -- ``SemanticGame`` and ``GameTrace``.
+"""
 
-__all__ = ["Problem", "SemanticOffloading", "OffloadingSolution", "SplitInference", "SplitSolution",
-           "DynamicSplit", "DynamicSplitSolution",
-           "SemanticGame", "GameSolution", "GameTrace", "GameTraceSolution"]
+from semopt.problems.base import FEASIBILITY_RTOL, Problem
+from semopt.problems.game import GameSolution, GameTrace, GameTraceSolution, SemanticGame
+from semopt.problems.offloading import OffloadingSolution, SemanticOffloading
+from semopt.problems.split import DynamicSplit, DynamicSplitSolution, SplitInference, SplitSolution
+
+__all__ = ["Problem", "FEASIBILITY_RTOL", "SemanticOffloading", "OffloadingSolution", "SplitInference",
+           "SplitSolution", "DynamicSplit", "DynamicSplitSolution", "SemanticGame", "GameSolution", "GameTrace",
+           "GameTraceSolution"]

@@ -5,9 +5,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+from semopt.capabilities import Traits
 from semopt.result import Evaluation
 
-__all__ = ["Problem"]
+__all__ = ["Problem", "FEASIBILITY_RTOL"]
+
+FEASIBILITY_RTOL = 1e-9
+"""Relative slack of every capacity, budget, deadline and bound check: a constraint met with equality up to
+float rounding is met.  One value for every problem family."""
 
 
 class Problem(ABC):
@@ -15,13 +20,22 @@ class Problem(ABC):
 
     A problem holds validated data, exposes sizes as plain attributes and
     judges any solution with :meth:`evaluate`; it never searches.
+
+    Class attributes
+    ----------------
+    sense : {"max", "min"}
+        Direction of the objective.
+    Solution : type
+        The family's Solution dataclass.
+    report : tuple of (key, label, "min" | "max")
+        The metrics benchmark tables and plots report for this family (a key
+        of ``Evaluation.metrics`` or of ``Result.metrics``, the column label,
+        which way is better).
     """
 
     sense: ClassVar[str]
-    #: Metrics the benchmark tables report for this family: (key in ``Evaluation.metrics`` or
-    #: ``Result.metrics``, column label, ``"min"`` or ``"max"`` = which way is better).
-    report: ClassVar[tuple[tuple[str, str, str], ...]] = (
-    )
+    Solution: ClassVar[type]
+    report: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     def __post_init__(self) -> None:
         # Problems are dataclasses: their generated __init__ calls this, so every instance is validated.
@@ -34,6 +48,10 @@ class Problem(ABC):
     @abstractmethod
     def evaluate(self, solution: Any) -> Evaluation:
         """Score ``solution`` and name every violated constraint."""
+
+    def traits(self) -> Traits:
+        """What this instance asks of a solver: objective, optional constraints, users (see ``Capabilities``)."""
+        return Traits()
 
     def better(self, a: float, b: float) -> bool:
         """True when objective ``a`` is strictly better than ``b`` in this problem's sense."""

@@ -9,14 +9,26 @@ True
 
 Same name and same ``seed`` give an identical instance on any machine: every
 draw goes through ``numpy.random.Generator`` streams seeded from ``seed``.
+One module per problem family: :mod:`.offloading`, :mod:`.split`, :mod:`.game`.
 """
 
 from semopt.scenarios import game as _game
-from semopt.scenarios import semantic_mec as _semantic_mec  # noqa: F401  (importing registers)
+from semopt.scenarios import offloading as _offloading
 from semopt.scenarios import split as _split
-from semopt.scenarios._registry import ScenarioSpec, describe, load, names, register_scenario
+from semopt.scenarios._registry import (
+    ScenarioSpec,
+    describe,
+    load,
+    load_toml,
+    names,
+    read_toml,
+    register_scenario,
+    resolve,
+    spec,
+)
 
-_split.register_all()
-_game.register_all()  # one scenario per built-in network: split-alexnet, split-resnet18, ...
+for _family in (_offloading, _split, _game):
+    _family.register_all()
 
-__all__ = ["load", "names", "describe", "register_scenario", "ScenarioSpec"]
+__all__ = ["load", "names", "describe", "spec", "resolve", "read_toml", "load_toml", "register_scenario",
+           "ScenarioSpec"]

@@ -1,4 +1,9 @@
-"""Scenarios ``split-<network>``: a Jetson-Nano-like device, an RTX-4090-like edge (seed 003).
+"""Scenarios of the split family: ``split-<network>`` and ``split-dynamic``.
+
+A Jetson-Nano-like device and an RTX-4090-like edge.
+
+The survey of Zhang et al. (References) gives no numbers; ours are
+documented below.
 
 Documented defaults (each an override):
 
@@ -17,30 +22,41 @@ Documented defaults (each an override):
   all-device and all-edge break even), clipped to
   [100 kHz, 100 MHz], T = 100 steps, reconfiguration cost 5 ms;
 * ``b-alexnet``'s exits have accuracies 0.66, 0.73 and 0.815 (early exits
-  first).  Seed 002's Table II gives only the mixture: exit rates 18.68 %,
+  first).  Zheng et al.'s Table II gives only the mixture: exit rates 18.68 %,
   27.36 %, 53.96 % and 76.26 % accuracy overall; these per-exit values are
   our assumption, increasing with depth and reproducing that mixture
   (0.1868 x 0.66 + 0.2736 x 0.73 + 0.5396 x 0.815 = 0.7628).
+* Network names join words with hyphens (``mobilenet-v2``); the old
+  ``split-mobilenet_v2`` still loads.
+
+References
+----------
+.. [1] M. Zhang, M. Abdi, V. R. Dasari, F. Restuccia, "Semantic Edge
+   Computing and Semantic Communications in 6G Networks: A Unifying Survey
+   and Research Challenges", Computer Networks 270, 111531, 2025.
+.. [2] Y. Zheng, T. Zhang, X. Mu, Y. Liu, R. Huang, "Joint Semantic
+   Transmission and Resource Allocation for Intelligent Computation Task
+   Offloading in MEC Systems", arXiv:2503.08001, 2025, Table II.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from semopt._options import Option
 from semopt.models import networks
-from semopt.problems.dynamic_split import DynamicSplit
-from semopt.problems.split_inference import OBJECTIVES, SplitInference
+from semopt.options import Option
+from semopt.problems.split import OBJECTIVES, DynamicSplit, SplitInference
 from semopt.scenarios._registry import register_scenario
 
-__all__ = ["build", "build_dynamic", "EXIT_ACCURACY"]
+__all__ = ["build", "build_dynamic", "register_all", "EXIT_ACCURACY"]
 
 EXIT_ACCURACY = {"b-alexnet": (0.66, 0.73, 0.815)}
 
 
 def _overrides(network: str) -> dict[str, Option]:
     return {
-        "network": Option(network, "choice", "The DNN.", choices=tuple(networks.names())),
+        "network": Option(network, "choice", "The DNN.", choices=tuple(networks.names()),
+                          aliases=tuple(networks.ALIASES.items())),
         "users": Option(1, "int", "Number of users M sharing the edge.", low=1),
         "bandwidth": Option(10e6, "float", "Total uplink bandwidth in Hz.", low=0.0, low_open=True),
         "snr_db": Option(0.0, "float", "Uplink SNR in dB (0 dB: 1 bit/s/Hz)."),
@@ -75,17 +91,20 @@ def build(*, network: str, users: int, bandwidth: float, snr_db: float, device_f
         objective=objective,
         energy_budget=None if energy_budget is None else np.full(users, energy_budget),
         deadline=None if deadline is None else np.full(users, deadline),
-        exit_accuracy=EXIT_ACCURACY.get(network),
+        exit_accuracy=np.array(EXIT_ACCURACY[network]) if network in EXIT_ACCURACY else None,
         info={"seed": seed, "snr_db": snr},
     )
 
 
 def register_all() -> None:
+    old = {new: old for old, new in networks.ALIASES.items()}
     for name in networks.names():
-        register_scenario(f"split-{name}", _overrides(name),
-                          f"Split inference of {name}: Jetson-Nano-like device, RTX-4090-like edge.")(build)
-    register_scenario("split-dynamic", _dynamic_overrides(),
-                      "A bandwidth trace and a reconfiguration cost: per-step vs offline splits.")(build_dynamic)
+        register_scenario(f"split-{name}", problem=SplitInference, overrides=_overrides(name),
+                          summary=f"Split inference of {name}: Jetson-Nano-like device, RTX-4090-like edge.",
+                          aliases=(f"split-{old[name]}",) if name in old else ())(build)
+    register_scenario("split-dynamic", problem=DynamicSplit, overrides=_dynamic_overrides(),
+                      summary="A bandwidth trace and a reconfiguration cost: per-step vs offline splits.",
+                      )(build_dynamic)
 
 
 def _dynamic_overrides() -> dict[str, Option]:

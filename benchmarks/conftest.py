@@ -1,0 +1,187 @@
+"""Shared fixtures of the pytest-benchmark suites, and a summary of fast/reference ratios.
+
+Run with ``make bench`` (``python -m pytest bench/ --benchmark-only``); ``make test``
+never collects this directory (pytest ``testpaths = ["tests"]``).
+
+Fixtures are session-scoped: the paper-scale instance (seed 002 §IV: U=20
+users, K=4 BSs, N=32 subcarriers) is built once, and so is the reference BCD
+solution whose association, rates, semantic modes and deadlines define a
+realistic input of the compute step (eq 26).
+
+At the end of the session, :func:`pytest_terminal_summary` prints the time
+ratio of each fast path to its reference twin (STYLE.md guideline 9),
+computed from this run's benchmark statistics -- per user where the two
+paths time different numbers of users (``extra_info["users"]``, as in
+bench/test_bench_split.py) -- and the mean time of single benchmarks worth
+quoting (:data:`TIMES`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import semopt
+from semopt.algorithms import convex_allocation as convex
+from semopt.problems.offloading import SemanticOffloading
+from semopt.result import Result
+
+SCENARIO = "semantic-mec"
+SEED = 0
+
+# (group, parameter name, fast id, reference id, label) of each fast/reference pair
+# benchmarked in bench/test_bench_offloading.py.
+RATIOS = (
+    ("compute-step", "path", "kkt", "cvxpy", "compute step eq 26: KKT / CVXPY"),
+    ("rates", "path", "numba", "numpy", "subcarrier rates eq 1-2: Numba / numpy"),
+    ("game-round-5", "path", "numba", "numpy", "best-response round, 5 terminals: Numba / numpy"),
+    ("game-round-100", "path", "numba", "numpy", "best-response round, 100 terminals: Numba / numpy"),
+)
+
+# The same, for pairs whose calls cover different numbers of users: each mean time is
+# divided by its benchmark's extra_info["users"] (bench/test_bench_split.py).
+PER_USER_RATIOS = (
+    ("chain-10k", "path", "batch", "reference", "chain batch / per-user reference (per user)"),
+)
+
+# (group, label) of single benchmarks whose mean time is printed as is.
+TIMES = (
+    ("mincut-dag", "mincut on the largest built-in DAG"),
+    ("game-solve", "best-response solve with certificate, 100 terminals"),
+)
+
+
+@dataclass(frozen=True)
+class ComputeInput:
+    """Arguments of ``convex.allocate_*``: ``f`` minimising ``sum w ln(a + b / f)`` per BS."""
+
+    assoc: np.ndarray
+    a: np.ndarray  # rate-dependent part of each user's delay (transmission + local extraction), s
+    b: np.ndarray  # edge cycles of each user's task
+    weight: np.ndarray
+    low: np.ndarray  # deadline floors (9h)
+    capacity: np.ndarray  # F_k
+
+    @property
+    def args(self) -> tuple[np.ndarray, ...]:
+        return (self.assoc, self.a, self.b, self.weight, self.low, self.capacity)
+
+
+@dataclass(frozen=True)
+class RatesInput:
+    """Arguments of ``subcarrier_rates`` / ``subcarrier_rates_reference``."""
+
+    carrier: np.ndarray
+    gain: np.ndarray
+    power: float
+    noise: float
+    bandwidth: float
+
+    @property
+    def args(self) -> tuple:
+        return (self.carrier, self.gain, self.power, self.noise, self.bandwidth)
+
+
+@pytest.fixture(scope="session")
+def paper_problem() -> SemanticOffloading:
+    """``semantic-mec`` at paper scale (U=20, K=4, N=32), seed 0."""
+    problem = semopt.scenarios.load(SCENARIO, seed=SEED)
+    assert problem.gain.shape == (20, 4, 32)
+    return problem
+
+
+@pytest.fixture(scope="session")
+def paper_solution(paper_problem: SemanticOffloading) -> Result:
+    """``bcd`` with default options on :func:`paper_problem` (also compiles the Numba kernels)."""
+    return semopt.solve(paper_problem, "bcd", seed=SEED)
+
+
+@pytest.fixture(scope="session")
+def compute_input(paper_problem: SemanticOffloading, paper_solution: Result) -> ComputeInput:
+    """eq 26 as BCD meets it at its end point: that association, those rates and semantic modes."""
+    model = paper_problem.model()
+    sol = paper_solution.solution
+    _, rate = model.rates(sol.carrier)
+    a, b = model.compute_coefficients(sol.semantic, rate)
+    low, _ = convex.deadline_floors(sol.assoc, a, b, model.terms.deadline, model.capacity)
+    return ComputeInput(sol.assoc.copy(), a, b, model.terms.weight.copy(), low, model.capacity.copy())
+
+
+@pytest.fixture(scope="session")
+def rates_input(paper_problem: SemanticOffloading, paper_solution: Result) -> RatesInput:
+    """The subcarrier assignment of :func:`paper_solution` on the paper-scale channel."""
+    model = paper_problem.model()
+    power, noise, bandwidth = model.channel
+    return RatesInput(paper_solution.solution.carrier.copy(), model.gain, float(power), float(noise),
+                      float(bandwidth))
+
+
+def _find(benchmarks: list, group: str, param: str | None = None, value: str | None = None):
+    for bench in benchmarks:
+        if bench and bench.group == group and (param is None or (bench.params or {}).get(param) == value):
+            return bench
+    return None
+
+
+def _mean_time(benchmarks: list, group: str, param: str, value: str) -> float | None:
+    bench = _find(benchmarks, group, param, value)
+    return None if bench is None else float(bench.stats.mean)
+
+
+def _mean_time_per_user(benchmarks: list, group: str, param: str, value: str) -> float | None:
+    bench = _find(benchmarks, group, param, value)
+    users = None if bench is None else (bench.extra_info or {}).get("users")
+    return None if not users else float(bench.stats.mean) / users
+
+
+def _ratio_line(label: str, t_fast: float | None, t_ref: float | None) -> str | None:
+    if t_fast is None or t_ref is None or t_fast <= 0 or t_ref <= 0:
+        return None
+    return (f"{label} = {_format_seconds(t_fast)} / {_format_seconds(t_ref)} "
+            f"= {t_fast / t_ref:.3g} (fast path {t_ref / t_fast:.3g}x faster)")
+
+
+def _users_line(bench) -> str | None:
+    users = None if bench is None else (bench.extra_info or {}).get("users")
+    if not users:
+        return None
+    mean = float(bench.stats.mean)
+    return (f"{bench.group} {bench.name}: {_format_seconds(mean)} for {users} users "
+            f"({_format_seconds(mean / users)} per user)")
+
+
+def _format_seconds(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.4g} {unit}"
+    return f"{seconds / 1e-9:.4g} ns"
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-benchmark's own tables
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print ``fast / reference`` mean-time ratios and :data:`TIMES`; print nothing if the stats are not there."""
+    try:
+        benchmarks = list(terminalreporter.config._benchmarksession.benchmarks)
+        lines = []
+        for group, param, fast, reference, label in RATIOS:
+            lines.append(_ratio_line(label, _mean_time(benchmarks, group, param, fast),
+                                     _mean_time(benchmarks, group, param, reference)))
+        for group, param, fast, reference, label in PER_USER_RATIOS:
+            for value in (fast, reference):
+                lines.append(_users_line(_find(benchmarks, group, param, value)))
+            lines.append(_ratio_line(label, _mean_time_per_user(benchmarks, group, param, fast),
+                                     _mean_time_per_user(benchmarks, group, param, reference)))
+        for group, label in TIMES:
+            bench = _find(benchmarks, group)
+            if bench is not None:
+                network = (bench.extra_info or {}).get("network")
+                lines.append(f"{label}{f' ({network})' if network else ''}: {_format_seconds(bench.stats.mean)}")
+        lines = [line for line in lines if line]
+    except Exception:  # a summary must never fail the run
+        return
+    if lines:
+        terminalreporter.write_sep("-", "fast path / reference path, and single timings (mean times, this run)")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,0 +1,229 @@
+"""Rendering with rich and plain text: benchmark tables, a progress bar, one solver result.
+
+The statistics come from :mod:`~semopt.bench.stats`; nothing here computes one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from semopt.bench.records import Metric
+from semopt.bench.runner import ProgressHook
+from semopt.bench.stats import Comparison, Summary, as_metric, groups
+from semopt.result import Result
+
+__all__ = ["print_summary", "print_comparison", "improvement_caption", "progress_bar", "PIPE_WIDTH",
+           "result_lines", "result_json", "jsonable"]
+
+PIPE_WIDTH = 200
+"""Console width in a log or a pipe: room for a sweep column and five report metrics without wrapped titles."""
+
+
+def _report(
+    report: Sequence[Metric | tuple[str, str, str]] | None, rows: Sequence[Summary]
+) -> list[Metric]:
+    """``report`` as Metrics; without one, the rows' metric keys labelled by themselves (direction unknown: "")."""
+    if report is not None:
+        return [as_metric(entry) for entry in report]
+    keys = dict.fromkeys(key for row in rows for key in row.metrics)
+    return [Metric(key, key, "") for key in keys]
+
+
+def _num(x: float, digits: int = 4) -> str:
+    return "n/a" if math.isnan(x) else f"{x:.{digits}g}"
+
+
+def _pct(x: float) -> str:
+    return f"{x:+.1f}%" if math.isfinite(x) else "n/a"
+
+
+def _console(console: Console | None) -> Console:
+    return console if console is not None else Console()
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[ProgressHook]:
+    """A progress hook drawn as a bar on standard error, only when it is a terminal (in a log, a bar is noise)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(description, total=None)
+
+        def hook(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield hook
+
+
+def print_summary(
+    summaries: Sequence[Summary],
+    *,
+    report: Sequence[Metric | tuple[str, str, str]] | None = None,
+    confidence: float = 0.95,
+    console: Console | None = None,
+) -> None:
+    """Print the summaries as one rich table (one row per sweep value and solver).
+
+    Columns: the objective with its confidence interval, one column per report
+    metric (see :attr:`Summary.metrics` for how instances are combined), the
+    mean solve time and the share of feasible solutions.
+
+    Parameters
+    ----------
+    summaries : sequence of Summary
+    report : sequence of Metric or (key, label, better) triples, optional
+        Which metrics to show, titled by their labels; by default every metric
+        of the summaries, titled by its key.
+    confidence : float, default 0.95
+        Only for the column title: the level the summaries were computed at.
+    console : rich.console.Console, optional
+        Defaults to a new console on standard output.
+    """
+    param = next((s.param for s in summaries if s.param is not None), None)
+    scenario = summaries[0].scenario if summaries else ""
+    table = Table(title=f"{scenario}: mean over instances")
+    if param is not None:
+        table.add_column(param, justify="right")
+    table.add_column("solver")
+    table.add_column("n", justify="right")
+    table.add_column(f"objective ± {confidence:.0%} CI", justify="right")
+    metrics = _report(report, summaries)
+    for metric in metrics:
+        table.add_column(metric.label, justify="right")
+    table.add_column("time (s)", justify="right")
+    table.add_column("feasible", justify="right")
+    for s in summaries:
+        ci = "" if math.isnan(s.objective_ci) else f" ± {_num(s.objective_ci, 3)}"
+        cells = [s.solver, str(s.n), _num(s.objective) + ci,
+                 *(_num(s.metrics.get(m.key, math.nan)) for m in metrics),
+                 _num(s.solve_time, 3), f"{s.feasible_share:.0%}"]
+        table.add_row(*([str(s.value)] if param is not None else []), *cells)
+    _console(console).print(table)
+
+
+def improvement_caption(metric: Metric | tuple[str, str, str]) -> str:
+    """How the comparison table names ``metric``'s improvement: its label without unit, and the direction.
+
+    Examples
+    --------
+    >>> improvement_caption(("mean_delay", "mean delay (s)", "min"))
+    'mean-delay reduction %'
+    >>> improvement_caption(("jain", "Jain index", "max"))
+    'Jain-index increase %'
+    """
+    metric = as_metric(metric)
+    label = metric.label.strip()
+    if label.endswith(")") and " (" in label:  # drop a trailing unit: "mean delay (s)" -> "mean delay"
+        label = label[: label.rindex(" (")]
+    noun = "-".join(label.split()) or metric.key
+    return f"{noun} {'reduction' if metric.better == 'min' else 'increase'} %"
+
+
+def print_comparison(
+    comparisons: Sequence[Comparison],
+    *,
+    report: Sequence[Metric | tuple[str, str, str]] | None = None,
+    console: Console | None = None,
+) -> None:
+    """Print each solver's objective change and metric improvement against each other solver, per sweep value.
+
+    A cell reads ``objective change % / improvement %`` (see :class:`Comparison`);
+    the caption names the metric, e.g. ``objective change % / mean-delay
+    reduction %`` or ``objective change % / Jain-index increase %``.  Nothing
+    is printed with fewer than two solvers.
+
+    Parameters
+    ----------
+    comparisons : sequence of Comparison
+        From :func:`compare`.
+    report : sequence of Metric or (key, label, better) triples, optional
+        The report the comparisons were made with, for the metric's label and
+        direction in the caption; without it the caption uses the metric's key.
+    console : rich.console.Console, optional
+        Defaults to a new console on standard output.
+    """
+    if not comparisons:
+        return
+    param = next((c.param for c in comparisons if c.param is not None), None)
+    baselines = list(dict.fromkeys([c.solver for c in comparisons] + [c.baseline for c in comparisons]))
+    key = comparisons[0].metric
+    labels = {m.key: m for m in (as_metric(entry) for entry in report or ())}
+    caption = "objective change %"
+    if key:
+        caption += " / " + (improvement_caption(labels[key]) if key in labels else f"{key} improvement %")
+    # At least as wide as the caption, which rich would otherwise wrap at the table's width mid-phrase.
+    table = Table(title="Against each other solver", caption=caption, min_width=len(caption))
+    if param is not None:
+        table.add_column(param, justify="right")
+    table.add_column("solver")
+    for b in baselines:
+        table.add_column(f"vs {b}", justify="right")
+    for by_solver in groups(comparisons).values():
+        for solver, rows in by_solver.items():
+            cells = {
+                c.baseline: _pct(c.objective_pct) + (f" / {_pct(c.improvement_pct)}" if c.metric else "")
+                for c in rows
+            }
+            value = [str(rows[0].value)] if param is not None else []
+            table.add_row(*value, solver, *(cells.get(b, "—") for b in baselines))
+    _console(console).print(table)
+
+
+def _show(value: Any) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def result_lines(result: Result) -> list[str]:
+    """``semopt solve``'s text: status, objective, feasibility, every scalar metric, time and message.
+
+    Per-index metrics (``delay[3]``) are left out: ``--json`` has them.
+
+    Examples
+    --------
+    >>> from semopt.result import Result
+    >>> print("\\n".join(result_lines(Result("optimal", 1.5, None, True, {"gap": 0.0, "x[0]": 1.0}))))
+    status         optimal
+    objective      1.5
+    feasible       True
+    gap            0
+    solve_time     0
+    """
+    rows = [("status", result.status), ("objective", result.objective), ("feasible", result.feasible)]
+    rows += [(key, value) for key, value in result.metrics.items() if "[" not in key]
+    rows.append(("solve_time", result.solve_time))
+    if result.message:
+        rows.append(("message", result.message))
+    width = max(15, *(len(key) + 2 for key, _ in rows))
+    return [f"{key:<{width}}{_show(value)}" for key, value in rows]
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON types: dataclasses as dicts, arrays as lists, non-finite floats as null."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def result_json(result: Result) -> str:
+    """The whole result as JSON: solution arrays as lists, non-finite numbers as null."""
+    return json.dumps(jsonable(result), indent=2, allow_nan=False)
