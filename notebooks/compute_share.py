@@ -1,4 +1,4 @@
-"""What makes edge computation matter in SemanticOffloading (issue 2): a study, not a test.
+"""What makes edge computation matter in SemanticOffloading: a study, not a test.
 
 For edge capacities F_k / d and both rewards (eq 8 and the priority-weighted
 variant), solve each instance with ``bcd`` and report computation's share of
@@ -6,7 +6,7 @@ the delay and the reward lost when ``bcd``'s compute is replaced by the equal
 split of the UC baseline on the *same* association, subcarriers and modes.
 That isolates the value of compute allocation from everything else.
 
-Run: ``.venv/bin/python bench/compute_share.py --seeds 6``
+Run: ``.venv/bin/python notebooks/compute_share.py --seeds 6``
 """
 
 from __future__ import annotations

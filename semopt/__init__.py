@@ -7,7 +7,7 @@
 (True, True)
 """
 
-from semopt import analysis, errors, problems, scenarios, solvers
+from semopt import analysis, bench, errors, problems, scenarios, solvers
 from semopt.api import available_solvers, show_options, solve
 from semopt.result import Evaluation, Result, Status
 
@@ -21,6 +21,7 @@ __all__ = [
     "problems",
     "solvers",
     "analysis",
+    "bench",
     "errors",
     "Result",
     "Evaluation",

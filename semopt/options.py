@@ -64,10 +64,11 @@ class Option:
     def check(self, name: str, solver: str, value: Any) -> Any:
         if value is None and self.none_ok:
             return None
+        given = value  # the message quotes the value as passed, not as converted
 
         def fail() -> SolverError:
             return SolverError(
-                f"The {name!r} option of solver {solver!r} must be {self.describe()}; got {value!r}."
+                f"The {name!r} option of solver {solver!r} must be {self.describe()}; got {given!r}."
             )
 
         if self.kind == "bool":

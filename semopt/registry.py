@@ -136,11 +136,11 @@ def register_solver(
         summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
         spec = SolverSpec(name, cast(SolverFunction, func), tuple(problems), exact, tuple(requires), extra,
                           dict(options or {}), summary, capabilities)
+        taken = [ptype.__name__ for ptype in problems if (name, ptype) in _REGISTRY]
+        if taken:  # checked for every type first: a refused registration registers nothing
+            raise SolverError(f"Solver {name!r} is already registered for {', '.join(taken)}.")
         for ptype in problems:
-            key = (name, ptype)
-            if key in _REGISTRY:
-                raise SolverError(f"Solver {name!r} is already registered for {ptype.__name__}.")
-            _REGISTRY[key] = spec
+            _REGISTRY[(name, ptype)] = spec
         return func
 
     return deco

@@ -186,3 +186,148 @@ def test_missing_extra_is_reported(monkeypatch):
     assert "needs-extra" not in semopt.available_solvers(_problem("semantic-mec"))
     with pytest.raises(SolverError, match=r"pip install 'semopt\[learned\]'"):
         semopt.solve(_problem("semantic-mec"), "needs-extra")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Instance variants: what each must list, and every listed solver runs; every other one is refused at the door.
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """One instance beyond REFERENCE and what ``available_solvers`` must say about it.
+
+    ``listed``/``unlisted`` must (not) be in the list; ``exactly`` is the whole
+    list when given; ``run=False`` keeps the instance out of the run-every-solver
+    check (its iterative solvers take seconds), not out of the listing checks.
+    """
+
+    scenario: str
+    overrides: dict
+    listed: tuple[str, ...] = ()
+    unlisted: tuple[str, ...] = ()
+    exactly: tuple[str, ...] | None = None
+    run: bool = True
+
+    def load(self):
+        return semopt.scenarios.load(self.scenario, **self.overrides)
+
+
+VARIANTS = {
+    "mec-tiny": Variant("semantic-mec", dict(users=3, base_stations=2, subcarriers=2, tasks=3, seed=2),
+                        listed=("bcd", "exhaustive", "fa", "ftm", "linear", "uc")),
+    # Default cells, subcarriers and tasks: far beyond exhaustive's max_space even with 4 users.
+    "mec-4-users": Variant("semantic-mec", dict(users=4, seed=0), listed=("bcd", "fa"), unlisted=("exhaustive",)),
+    "alexnet-1-user": Variant("split-alexnet", dict(users=1),
+                              listed=("early-exit", "exhaustive", "greedy", "lagrangian", "milp", "mincut")),
+    "alexnet-3-users": Variant("split-alexnet", dict(users=3, seed=2),
+                               listed=("bcd", "best-response", "exhaustive", "milp", "mincut")),
+    "vgg16-memory": Variant("split-vgg16", dict(memory=1e8), exactly=("exhaustive", "milp")),
+    "b-alexnet-accuracy-deadline": Variant("split-b-alexnet", dict(objective="accuracy", deadline=0.01),
+                                           listed=("early-exit",), unlisted=("mincut", "milp", "lagrangian")),
+    "alexnet-energy-budget": Variant("split-alexnet", dict(energy_budget=0.5),
+                                     listed=("exhaustive", "lagrangian", "milp"),
+                                     unlisted=("mincut", "greedy", "bcd", "early-exit")),
+    "alexnet-energy-objective": Variant("split-alexnet", dict(objective="energy"),
+                                        listed=("mincut", "milp", "exhaustive"), unlisted=("lagrangian",)),
+    # 496 downsets: within exhaustive's max_space for one user...
+    "googlenet-1-user": Variant("split-googlenet", {}, listed=("exhaustive", "mincut", "milp")),
+    # ...but 496^2 joint placements for two exceed it.
+    "googlenet-2-users": Variant("split-googlenet", dict(users=2), listed=("mincut", "milp"),
+                                 unlisted=("exhaustive",), run=False),
+    "dynamic-5-steps": Variant("split-dynamic", dict(steps=5), exactly=("dp", "greedy")),
+    "game-2-terminals": Variant("semantic-game", dict(terminals=2, seed=3),
+                                listed=("best-response", "social-optimum", "uniform")),
+    "fluctuation-2-terminals": Variant("semantic-game-fluctuation", dict(terminals=2, steps=12, change_at=6),
+                                       exactly=("closed-loop", "open-loop")),
+}
+
+
+def _variant_cases(*, accepted: bool):
+    for vid, variant in VARIANTS.items():
+        if accepted and not variant.run:
+            continue
+        problem = variant.load()
+        listed = semopt.available_solvers(problem)
+        specs = solvers_for(problem, accepting=False)
+        for spec in specs:
+            if (spec.name in listed) == accepted:
+                yield pytest.param(vid, spec.name, id=f"{vid}-{spec.name}")
+
+
+LISTED_CASES = list(_variant_cases(accepted=True))
+REFUSED_CASES = list(_variant_cases(accepted=False))
+
+
+@pytest.mark.parametrize("vid", list(VARIANTS))
+def test_variant_lists_what_it_should(vid):
+    variant = VARIANTS[vid]
+    names = semopt.available_solvers(variant.load())
+    assert names, f"{vid}: no solver accepts it"
+    assert names == sorted(names)
+    assert set(variant.listed) <= set(names), names
+    assert not set(variant.unlisted) & set(names), names
+    if variant.exactly is not None:
+        assert names == list(variant.exactly)
+
+
+def test_variant_cases_cover_both_sides():
+    assert {vid for vid, _ in (c.values for c in LISTED_CASES)} == {v for v, var in VARIANTS.items() if var.run}
+    refused = {(vid, name) for vid, name in (c.values for c in REFUSED_CASES)}
+    for vid, variant in VARIANTS.items():
+        assert {(vid, name) for name in variant.unlisted} <= refused
+
+
+@pytest.mark.parametrize("vid, solver", LISTED_CASES)
+def test_every_listed_solver_runs_on_the_variant(vid, solver):
+    problem = VARIANTS[vid].load()
+    res = semopt.solve(problem, solver, seed=0)
+    assert isinstance(res, Result)
+    assert res.solver == solver
+    assert res.status in Status.ALL
+    verdict = problem.evaluate(res.solution)
+    assert res.feasible == verdict.feasible
+    if verdict.feasible:
+        assert res.objective == pytest.approx(verdict.objective, rel=1e-12)
+    else:  # a solver that ended on its own terms with a violated constraint is reported infeasible
+        assert res.status in (Status.INFEASIBLE, Status.TIME_LIMIT, Status.STOPPED), res.message
+
+
+@pytest.mark.parametrize("vid, solver", REFUSED_CASES)
+def test_every_unlisted_solver_is_refused_with_the_reason(vid, solver):
+    problem = VARIANTS[vid].load()
+    accepted = semopt.available_solvers(problem)
+    spec = next(s for s in solvers_for(problem, accepting=False) if s.name == solver)
+    reason = spec.refusal(problem)
+    assert reason
+    with pytest.raises(SolverError, match="does not accept") as err:
+        semopt.solve(problem, solver, seed=0)
+    msg = str(err.value)
+    assert reason in msg
+    assert f"Solvers that accept it: {', '.join(accepted)}." in msg
+
+
+@pytest.mark.parametrize("vid", list(VARIANTS) + [f"reference-{name}" for name in REFERENCE])
+def test_refusal_is_none_exactly_for_the_listed_solvers(vid):
+    from semopt import registry
+
+    if vid.startswith("reference-"):
+        problem = _problem(vid.removeprefix("reference-"))
+    else:
+        problem = VARIANTS[vid].load()
+    listed = semopt.available_solvers(problem)
+    applicable = [spec for spec in registry._REGISTRY.values() if spec.applies_to(problem)]
+    assert applicable
+    names = [spec.name for spec in applicable]
+    assert len(names) == len(set(names)), "two specs of one name apply to the same instance"
+    for spec in applicable:
+        if not spec.is_installed():
+            assert spec.name not in listed
+            continue
+        assert (spec.refusal(problem) is None) == (spec.name in listed), (spec.name, spec.refusal(problem))
+    assert set(listed) <= set(names)
+
+
+def test_refusal_follows_the_options_passed_to_solve():
+    problem = semopt.scenarios.load("split-googlenet")
+    assert "exhaustive" in semopt.available_solvers(problem)  # 496 downsets <= the default max_space
+    with pytest.raises(SolverError, match="more than max_space=400 device sets"):
+        semopt.solve(problem, "exhaustive", max_space=400)
+    assert semopt.solve(problem, "exhaustive", max_space=496).status == Status.OPTIMAL

@@ -31,6 +31,9 @@ import numpy as np
 
 __all__ = ["DualSearch", "bisect_price"]
 
+_PATIENCE = 40  # quadruplings of the price without a fall in use before the budget is declared out of reach
+_MAX_DOUBLINGS = 400
+
 
 @dataclass(frozen=True)
 class DualSearch:
@@ -91,14 +94,19 @@ def bisect_price(inner: Callable[[float], tuple[Any, float, float]], budget: flo
 
     if visit(0.0) <= budget or not np.isfinite(budget):
         return DualSearch(best, best_value, dual, True)
-    # Grow the price until the minimiser meets the budget (or its use cannot fall further).
+    # Grow the price until the minimiser meets the budget.  The use may stay flat over several quadruplings
+    # before a cheaper-use choice wins (f = [0, 100], g = [10, 0], B = 5 needs a price above 10, past 1 and 4),
+    # so only a use that has not fallen over a price range of 4^_PATIENCE (~1e24) means it cannot fall further.
     lo, hi = 0.0, 1.0
-    previous = np.inf
-    for _ in range(200):
+    previous, stalled = np.inf, 0
+    for _ in range(_MAX_DOUBLINGS):
         use = visit(hi)
-        if use <= budget or use >= previous:
+        if use <= budget:
             break
-        previous, lo, hi = use, hi, hi * 4.0
+        stalled = stalled + 1 if use >= previous else 0
+        if stalled >= _PATIENCE:
+            break
+        previous, lo, hi = min(use, previous), hi, hi * 4.0
     for _ in range(steps):
         mid = 0.5 * (lo + hi)
         if visit(mid) > budget:
