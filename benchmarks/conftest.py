@@ -3,13 +3,13 @@
 Run with ``make bench`` (``python -m pytest bench/ --benchmark-only``); ``make test``
 never collects this directory (pytest ``testpaths = ["tests"]``).
 
-Fixtures are session-scoped: the paper-scale instance (seed 002 §IV: U=20
+Fixtures are session-scoped: the paper-scale instance (Zheng et al. §IV: U=20
 users, K=4 BSs, N=32 subcarriers) is built once, and so is the reference BCD
 solution whose association, rates, semantic modes and deadlines define a
 realistic input of the compute step (eq 26).
 
 At the end of the session, :func:`pytest_terminal_summary` prints the time
-ratio of each fast path to its reference twin (STYLE.md guideline 9),
+ratio of each fast path to its reference twin,
 computed from this run's benchmark statistics -- per user where the two
 paths time different numbers of users (``extra_info["users"]``, as in
 bench/test_bench_split.py) -- and the mean time of single benchmarks worth

@@ -1,4 +1,4 @@
-"""Time and quality of seed 002's BCD at paper scale, and of its fast paths against their reference twins.
+"""Time and quality of the offloading family's BCD at paper scale, and of its fast paths against their reference twins.
 
 * ``bcd`` on ``semantic-mec`` (U=20, K=4, N=32): default options (best of 5
   starts) and ``starts=1`` (one run of Algorithm 4); objective and mean delay

@@ -1,4 +1,4 @@
-"""Time of the split-inference solvers (seed 003): ``mincut`` on the largest DAG, the chain solver over 10,000 users.
+"""Time of the split-inference solvers: ``mincut`` on the largest DAG, the chain solver over 10,000 users.
 
 * ``mincut`` (DADS minimum s-t cut) on the built-in network with the most
   graph edges (googlenet), ``split-<name>`` at 10 MHz (group ``mincut-dag``);

@@ -46,9 +46,16 @@ def available_solvers(problem: Any) -> list[str]:
     >>> prob = semopt.scenarios.load("semantic-mec", users=4, seed=0)
     >>> "bcd" in semopt.available_solvers(prob)
     True
+
+    Raises
+    ------
+    InvalidProblemError
+        The problem's data are malformed (judged on a copy, as ``solve`` does).
     """
     _check_problem(problem)
-    return [spec.name for spec in solvers_for(problem)]
+    checked = copy.deepcopy(problem)
+    checked.validate()
+    return [spec.name for spec in solvers_for(checked)]
 
 
 def show_options(problem: Any, solver: str) -> str:

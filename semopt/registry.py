@@ -202,7 +202,9 @@ def check_accepts(spec: SolverSpec, problem: Any, options: Mapping[str, Any] | N
     """Raise :class:`SolverError` if ``spec`` refuses this instance, naming why and the solvers that accept it."""
     reason = spec.refusal(problem, options)
     if reason is not None:
+        # The others are judged with their default options; this one may accept the instance only with others.
+        others = [s for s in solvers_for(problem) if s.name != spec.name]
         raise SolverError(
             f"Solver {spec.name!r} does not accept this {type(problem).__name__}: {reason}. "
-            f"Solvers that accept it: {_names(solvers_for(problem))}."
+            f"Solvers that accept it: {_names(others)}."
         )

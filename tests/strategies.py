@@ -105,7 +105,7 @@ def gains(draw: st.DrawFn, n_users: int, n_bs: int, n_sub: int) -> np.ndarray:
     return (10.0 ** (np.array(db) / 10.0)).reshape(n_users, n_bs, n_sub)
 
 
-# --------------------------------------------------------------------------- SemanticGame (seed 000)
+# --------------------------------------------------------------------------- SemanticGame
 #
 # Within the default ranges below, Gauss-Seidel best responses reached a
 # certified equilibrium (nash_gap_relative <= 1e-6) on every one of 240 random

@@ -679,7 +679,7 @@ def test_loop_budget_callback_and_tolerance_end_the_dynamics():
     game = _Congestion(delay, [0, 0])
     loop = Loop(max_iter=50)
     best_response_dynamics(2, game.respond, game.move, loop, after_round=game.after_round, scheme="jacobi",
-                           tolerance=lambda: 100.0, converged="done at {round} with {tol:g}")
+                           start_round=lambda: 100.0, converged="done at {round} with {tol:g}")
     assert (loop.status, len(loop.history), loop.message) == ("converged", 1, "done at 1 with 100")
 
 
@@ -764,3 +764,9 @@ def test_bisect_price_finds_a_feasible_option_whenever_one_exists(seed, options,
     assert out.feasible == bool(np.any(g <= budget))
     if out.feasible:
         assert g[out.solution] <= budget
+
+
+def test_downsets_of_a_chain_longer_than_the_recursion_limit():
+    chain = nx.DiGraph([(i, i + 1) for i in range(1199)])  # 1200 layers: deeper than Python's default 1000 frames
+    assert count_downsets(chain, 10_000) == 1201
+    assert count_downsets(chain, 100) == 101

@@ -1,6 +1,6 @@
 """The house stays in shape: layers and types are checked by well-kept tools, on every run of the suite.
 
-* import-linter holds the layer contract of ``pyproject.toml`` (DESIGN.md §1):
+* import-linter holds the layer contract of ``pyproject.toml`` (docs/architecture.md):
   ``cli > bench > api, scenarios > solvers > analysis > algorithms > problems >
   models > core``, the solver families independent of each other, no cycle;
 * mypy finds nothing in ``semopt`` (its configuration is in ``pyproject.toml``);

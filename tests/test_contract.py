@@ -1,4 +1,4 @@
-"""The public contract (DESIGN.md §2), checked for every registered solver of every problem.
+"""The public contract, checked for every registered solver of every problem.
 
 Generated from the registry like scikit-learn's ``parametrize_with_checks``:
 a solver registered tomorrow is checked by these tests without editing them.
@@ -331,3 +331,12 @@ def test_refusal_follows_the_options_passed_to_solve():
     with pytest.raises(SolverError, match="more than max_space=400 device sets"):
         semopt.solve(problem, "exhaustive", max_space=400)
     assert semopt.solve(problem, "exhaustive", max_space=496).status == Status.OPTIMAL
+
+
+def test_available_solvers_judges_a_malformed_problem_like_solve():
+    problem = semopt.scenarios.load("split-alexnet")
+    problem.energy_budget = "abc"
+    with pytest.raises(InvalidProblemError, match="energy_budget"):
+        semopt.available_solvers(problem)
+    with pytest.raises(InvalidProblemError, match="energy_budget"):
+        semopt.solve(problem, "mincut")

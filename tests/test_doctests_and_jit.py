@@ -31,7 +31,7 @@ def test_docstring_examples(name):
 
 
 def test_models_with_numba_jit_disabled():
-    """STYLE §9: the kernels' pure-Python path (NUMBA_DISABLE_JIT=1) passes the same model tests."""
+    """The kernels' pure-Python path (NUMBA_DISABLE_JIT=1) passes the same model tests as the compiled one."""
     env = dict(os.environ, NUMBA_DISABLE_JIT="1")
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/offloading/test_offloading_models.py",

@@ -1,4 +1,4 @@
-"""Scenarios ``semantic-mec`` and ``semantic-mec-compute-bound`` (seed 002, Tables III-IV), registry, TOML."""
+"""Scenarios ``semantic-mec`` and ``semantic-mec-compute-bound`` (Zheng et al., Tables III-IV), registry, TOML."""
 
 from __future__ import annotations
 

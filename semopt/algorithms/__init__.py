@@ -1,4 +1,4 @@
-"""Problem-agnostic techniques, each testable alone and each used by more than one solver or analysis.
+"""Problem-agnostic techniques, each testable alone (``tests/test_algorithms.py``), most shared by several solvers.
 
 =========================  ==================================================================
 module                     technique
@@ -15,5 +15,9 @@ module                     technique
 =========================  ==================================================================
 
 They take arrays, graphs and callables, never a problem object: the named
-solvers of :mod:`semopt.solvers` compose them for one problem family.
+solvers of :mod:`semopt.solvers` (and the judges of :mod:`semopt.analysis`)
+compose them for one problem family.  Where a technique comes from one paper
+(the per-BS allocation of eq 26, say), it is written for its mathematical
+form -- a sum of weighted log-delays under a capacity -- not for the paper's
+data structures.
 """

@@ -35,10 +35,10 @@ def best_response_dynamics(
     *,
     after_round: Callable[[], tuple[float, Any]],
     scheme: str = "gauss-seidel",
-    tolerance: Callable[[], float] = lambda: 0.0,
+    start_round: Callable[[], float] = lambda: 0.0,
     converged: str = "no player could gain more than {tol:g} in round {round}",
 ) -> None:
-    """Play rounds of best responses until no player gains more than ``tolerance()`` or ``loop`` ends.
+    """Play rounds of best responses until no player gains more than the round's tolerance or ``loop`` ends.
 
     Parameters
     ----------
@@ -54,9 +54,11 @@ def best_response_dynamics(
     after_round : callable
         ``after_round() -> (value, solution)`` for the loop's history and callback.
     scheme : {"gauss-seidel", "jacobi"}
-    tolerance : callable
-        The gain at or below which a round counts as converged, read at the
-        start of each round (it may scale with the state).
+    start_round : callable
+        Called at the start of each round, before any response: it may
+        refresh the state (aggregates summed afresh, so that rounding never
+        accumulates) and returns the round's tolerance, the gain at or below
+        which the round counts as converged (it may scale with the state).
     converged : str
         The loop's message on convergence; ``{tol}`` and ``{round}`` are filled in.
 
@@ -76,7 +78,7 @@ def best_response_dynamics(
     ([3, 3], 'converged', [3.0, 6.0, 6.0])
     """
     while loop.running():
-        tol = tolerance()
+        tol = start_round()
         if scheme == "jacobi":
             replies = [respond(i) for i in range(n_players)]
             for i, (response, gain) in enumerate(replies):

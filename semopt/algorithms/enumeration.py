@@ -1,9 +1,10 @@
 """Enumeration for exact solvers: downsets of a DAG, and assignments of slots to holders with holes.
 
-* :func:`downsets` lists every predecessor-closed set of a DAG (every valid
-  device set of a layer graph: a chain of L layers has L + 1, a DAG with
-  parallel branches many more); :func:`count_downsets` counts them up to a
-  limit without keeping them.
+* :func:`downsets` lists every predecessor-closed set of a DAG whose nodes
+  are numbered in a topological order (every valid device set of a layer
+  graph: a chain of L layers has L + 1, a DAG with parallel branches many
+  more); :func:`count_downsets` counts them up to a limit without keeping
+  them.
 * :func:`assignments` lists every way to give N slots to a group of holders
   or leave them empty with every holder holding at least one (a BS's
   subcarriers among its users); :func:`count_assignments` counts them by
@@ -22,33 +23,39 @@ import numpy as np
 
 __all__ = ["downsets", "count_downsets", "assignments", "count_assignments", "compositions"]
 
+_OFF, _ON, _UNDO = 0, 1, 2  # the steps of a node in the walk: try it off, try it on, take it off again
+
 
 def _walk(graph: nx.DiGraph, size: int, limit: int | None, keep: bool) -> tuple[list[np.ndarray], int]:
+    """Depth-first over the nodes in index order, each off then (if its predecessors are on) on.
+
+    An explicit stack, not recursion: a chain of thousands of layers must not exhaust Python's stack.
+    """
     order = sorted(graph.nodes)
     preds = [list(graph.predecessors(v)) for v in order]
     found: list[np.ndarray] = []
     count = 0
     row = np.zeros(size, dtype=bool)
-
-    def extend(i: int) -> bool:
-        nonlocal count
+    stack = [(0, _OFF)]
+    while stack:
+        i, step = stack.pop()
         if i == len(order):
             count += 1
             if keep:
                 found.append(row.copy())
-            return limit is None or count <= limit
+            if limit is not None and count > limit:
+                break
+            continue
         v = order[i]
-        row[v] = False
-        if not extend(i + 1):
-            return False
-        if all(row[p] for p in preds[i]):
-            row[v] = True
-            going = extend(i + 1)
+        if step == _OFF:
             row[v] = False
-            return going
-        return True
-
-    extend(0)
+            stack += [(i, _ON), (i + 1, _OFF)]
+        elif step == _ON:
+            if all(row[p] for p in preds[i]):
+                row[v] = True
+                stack += [(i, _UNDO), (i + 1, _OFF)]
+        else:
+            row[v] = False
     return found, count
 
 

@@ -715,7 +715,7 @@ def epsilon_constraint_front(problem: SemanticGame, *, energy_levels: Any = 4, l
     -----
     Anchors, ideal ``z*`` and nadir estimate ``z^n`` as in
     :func:`weighted_sum_front`.  For each pair of caps (SLSQP through
-    :func:`~semopt.solvers.social_optimum.maximise`) maximise
+    :func:`~semopt.algorithms.multistart.maximise`) maximise
     ``F~ - rho (E~ + L~)`` subject to ``(eps_E - E) / (z^n_E - z*_E) >= 0``
     and ``(eps_L - L) / (z^n_L - z*_L) >= 0``, in normalised units ``~``.
     The ``rho = 1e-3`` augmentation (as in AUGMECON [1]_) avoids weakly

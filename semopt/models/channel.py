@@ -14,7 +14,7 @@ subcarrier n of BS k, or -1; ``power`` is ``P_{uk}^n`` (W per subcarrier);
 Notes
 -----
 Eq 1 as printed weights each interferer by ``g_{u'c}^n`` (its gain to *its
-own* BS c); physically, and as DESIGN.md reads it, the interference at BS k
+own* BS c); physically, and as semopt reads it, the interference at BS k
 travels over the interferer-to-victim gain ``g_{u'k}^n``, which is what we
 use.  Rates use ``log2`` so that they are in bit/s.
 

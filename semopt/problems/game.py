@@ -46,6 +46,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -173,6 +174,7 @@ class SemanticGame(Problem):
     model: TerminalModel = field(default_factory=TerminalModel)
     certify: bool = True
     info: dict[str, Any] = field(default_factory=dict)
+    _parameters: TerminalParameters | None = field(default=None, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ validation
     def validate(self) -> None:
@@ -248,13 +250,26 @@ class SemanticGame(Problem):
 
     # ------------------------------------------------------------------ the model
     def parameters(self) -> TerminalParameters:
-        """The constants the terminal model reads (:class:`~semopt.models.terminal.TerminalParameters`)."""
-        return TerminalParameters(
-            native_pixels=self.native_pixels, channel_gain=self.channel_gain, bandwidth=self.bandwidth,
-            sense_energy=self.sense_energy, encode_energy=self.encode_energy, encode_time=self.encode_time,
-            bits_per_pixel=self.bits_per_pixel, compress_effort=self.compress_effort, decode_time=self.decode_time,
-            fidelity_max=self.fidelity_max, resolution_knee=self.resolution_knee, bpp_knee=self.bpp_knee,
-            snr_knee=self.snr_knee, task_ceiling=self.task_ceiling)
+        """The constants the terminal model reads (:class:`~semopt.models.terminal.TerminalParameters`).
+
+        Built once and kept until a field is set again: the model reads them on every utility evaluation
+        (the arrays are shared, not copied, so changing one in place is seen at once).
+        """
+        if self._parameters is None:
+            self._parameters = TerminalParameters(
+                **{f.name: getattr(self, f.name) for f in dataclasses.fields(TerminalParameters)})
+        return self._parameters
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name != "_parameters":
+            object.__setattr__(self, "_parameters", None)
+
+    def loads(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(received power g_i p_i, payload bits)`` of every terminal: what the others' aggregates sum."""
+        a = np.asarray(actions, dtype=float)
+        received = self.channel_gain * a[:, 2]
+        return received, self.model.bits(self.parameters(), np.arange(self.n_terminals), a[:, 0], a[:, 1])
 
     def terms(self, actions: np.ndarray) -> dict[str, Any]:
         """Per-terminal quantities of a whole profile, straight from the definitions (the reference path).
@@ -301,10 +316,7 @@ class SemanticGame(Problem):
 
     def aggregates(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What each terminal sees of the others: interference, sum and sum of squares of their payloads."""
-        a = np.asarray(actions, dtype=float)
-        idx = np.arange(self.n_terminals)
-        received = self.channel_gain * a[:, 2]
-        bits = self.model.bits(self.parameters(), idx, a[:, 0], a[:, 1])
+        received, bits = self.loads(actions)
         return (self.interference * (received.sum() - received), bits.sum() - bits,
                 np.sum(bits ** 2) - bits ** 2)
 

@@ -234,10 +234,14 @@ class SplitInference(Problem):
     def _limit(name: str, value: Any, m: int) -> np.ndarray:
         if value is None:
             return np.full(m, np.inf)
-        arr = np.array(np.broadcast_to(np.asarray(value, dtype=float), (m,))) if np.ndim(value) == 0 else value
-        arr = np.asarray(arr, dtype=float)
+        message = f"`{name}` must be {m} positive numbers (inf = no limit); got {value!r}."
+        try:
+            arr = np.array(np.broadcast_to(np.asarray(value, dtype=float), (m,))) if np.ndim(value) == 0 else value
+            arr = np.asarray(arr, dtype=float)
+        except (TypeError, ValueError):
+            raise InvalidProblemError(message) from None
         if arr.shape != (m,) or np.any(np.isnan(arr)) or np.any(arr <= 0):
-            raise InvalidProblemError(f"`{name}` must be {m} positive numbers (inf = no limit); got {value!r}.")
+            raise InvalidProblemError(message)
         return arr.copy()
 
     # ------------------------------------------------------------- sizes

@@ -1,4 +1,4 @@
-"""The semantic closed loop (seed 000 eq 6-8) over GameTrace, and its open-loop ablation."""
+"""The semantic closed loop (the game paper's eq 6-8) over GameTrace, and its open-loop ablation."""
 
 from __future__ import annotations
 

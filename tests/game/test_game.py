@@ -1,4 +1,4 @@
-"""SemanticGame (seed 000): model twins, certified equilibria, price of anarchy, fairness, error paths.
+"""SemanticGame: model twins, certified equilibria, price of anarchy, fairness, error paths.
 
 What a user of the game relies on, beyond the generic contract of
 ``tests/test_contract.py``:

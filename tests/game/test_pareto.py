@@ -1,4 +1,4 @@
-"""The fidelity-energy-latency Pareto front of the SemanticGame (seed 000): hypervolume, dominance, both sweeps."""
+"""The fidelity-energy-latency Pareto front of the SemanticGame: hypervolume, dominance, both sweeps."""
 
 from __future__ import annotations
 

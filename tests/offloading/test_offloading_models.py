@@ -1,7 +1,7 @@
 """Cost models of ``semopt.models``: layer FLOPs, the radio channel and the delay kernels.
 
 Every fast (Numba) formula is checked against hand-computed values or a plain
-Python transcription of the paper's equation (seed 002, eq 1-7 and 27).
+Python transcription of the paper's equation (Zheng et al., eq 1-7 and 27).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from semopt.models.layers import (
 )
 
 # ---------------------------------------------------------------------------
-# Plain-Python transcriptions of seed 002 eq 4-6 (the "obviously correct" twins)
+# Plain-Python transcriptions of Zheng et al.'s eq 4-6 (the "obviously correct" twins)
 # ---------------------------------------------------------------------------
 
 
@@ -72,7 +72,7 @@ def eq4(a, c, filters, w, h, kernels, k_fc, fc_tail):
         (224, 7, 2, 3, 1, 112),  # ResNet stem
         (112, 3, 2, 1, 1, 56),  # ResNet max-pool
         (32, 3, 1, 0, 2, 28),  # dilated 3x3 acts as 5x5
-        (28, 5, 1, 0, 1, 24),  # seed 002: W - k + 1
+        (28, 5, 1, 0, 1, 24),  # Zheng et al.: W - k + 1
     ],
 )
 def test_conv_output_size_known_layers(size, kernel, stride, padding, dilation, expected):
@@ -106,7 +106,7 @@ def test_linear_flops_by_hand():
 
 
 # ---------------------------------------------------------------------------
-# Seed 002 eq 4-6
+# Zheng et al.'s eq 4-6
 # ---------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""``SemanticOffloading``: the objective and every constraint of seed 002's problem (9), by hand.
+"""``SemanticOffloading``: the objective and every constraint of Zheng et al.'s problem (9), by hand.
 
 The hand-built instance has 2 users, 2 BSs and 2 subcarriers with round
 numbers, so every delay (eq 1-3, 7) and reward (eq 8) below is computed in

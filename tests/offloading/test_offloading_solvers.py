@@ -74,7 +74,7 @@ def test_no_solver_beats_exhaustive(exact, solver):
 
 def test_exhaustive_refuses_large_instances():
     prob = semopt.scenarios.load("semantic-mec", users=6, base_stations=3, subcarriers=4, seed=0)
-    with pytest.raises(SolverError, match=r"combinations > max_space=200000"):
+    with pytest.raises(SolverError, match=r"more than max_space=200000 combinations"):
         semopt.solve(prob, "exhaustive")
     small = TINY[0]
     with pytest.raises(SolverError, match="max_space=1"):
@@ -375,3 +375,35 @@ def test_ragged_input_is_an_invalid_problem_error():
         prob.evaluate(dataclasses.replace(sol, carrier=[[0, 1], [1]]))
     with pytest.raises(semopt.errors.InvalidProblemError, match="compute"):
         prob.evaluate(dataclasses.replace(sol, compute=np.array([1 + 1j, 2.0])))
+
+
+@pytest.mark.parametrize("users, bss, subcarriers", [(1, 1, 1), (2, 2, 2), (4, 3, 2), (5, 2, 3), (3, 4, 1), (7, 2, 3)])
+def test_search_space_counts_what_exhaustive_enumerates(users, bss, subcarriers):
+    from itertools import product
+    from math import comb
+
+    from semopt.algorithms.enumeration import compositions, count_assignments
+
+    prob = semopt.scenarios.load("semantic-mec", users=users, base_stations=bss, subcarriers=subcarriers)
+    cells = [count_assignments(m, subcarriers) for m in range(users + 1)]
+    by_composition = 0
+    for counts in compositions(users, bss):
+        ways, left = 1, users
+        for m in counts:
+            ways, left = ways * comb(left, m) * cells[m], left - m
+        by_composition += ways
+    assert search_space(prob) == by_composition * 2**users
+    if users * 3 <= 12:  # small enough to enumerate the associations themselves
+        direct = sum(np.prod([cells[int(np.sum(np.array(a) == b))] for b in range(bss)])
+                     for a in product(range(bss), repeat=users))
+        assert search_space(prob) == direct * 2**users
+    for cap in (1, 10, 1000):
+        assert search_space(prob, cap=cap) == min(search_space(prob), cap + 1)
+
+
+def test_exhaustive_is_not_listed_nor_slow_to_refuse_at_scale():
+    prob = semopt.scenarios.load("semantic-mec", users=60, base_stations=8, seed=0)
+    assert "exhaustive" not in semopt.available_solvers(prob)
+    with pytest.raises(SolverError, match="more than max_space") as err:
+        semopt.solve(prob, "exhaustive")
+    assert "Solvers that accept it: bcd, fa, ftm, linear, uc." in str(err.value)

@@ -254,7 +254,7 @@ def test_cached_networks_cannot_be_corrupted():
 
 
 # ---------------------------------------------------------------------------
-# B-AlexNet: two early exits (seed 002 §IV-A)
+# B-AlexNet: two early exits (Zheng et al. §IV-A)
 # ---------------------------------------------------------------------------
 
 

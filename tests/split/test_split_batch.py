@@ -1,4 +1,4 @@
-"""Neurosurgeon's split costs: the batch fast path == the per-user reference path (STYLE.md guideline 9).
+"""Neurosurgeon's split costs: the batch fast path == the per-user reference path.
 
 ``prefix_costs_batch`` (every user at once, cumulative sums) against
 ``prefix_costs`` (one user, one placement at a time through

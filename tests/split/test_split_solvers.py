@@ -302,3 +302,20 @@ def test_multi_user_bcd_near_joint_optimum_on_alexnet(users):
 def test_price_of_anarchy_never_below_one_with_a_heuristic_reference():
     prob = semopt.scenarios.load("split-alexnet", users=7, bandwidth=300e6, seed=1)
     assert semopt.solve(prob, "best-response", reference="bcd").metrics["price_of_anarchy"] >= 1.0
+
+
+def test_bcd_cut_by_its_time_limit_says_so():
+    prob = semopt.scenarios.load("split-resnet18", users=5, bandwidth=300e6)
+    full = semopt.solve(prob, "bcd")
+    cut = semopt.solve(prob, "bcd", time_limit=0.05)
+    assert full.status == Status.CONVERGED
+    assert cut.status == Status.TIME_LIMIT and "time_limit" in cut.message
+    assert cut.objective >= full.objective - 1e-12 * full.objective
+
+
+def test_refusal_lists_the_solvers_that_accept_the_instance_not_the_refused_one():
+    prob = semopt.scenarios.load("split-alexnet")
+    with pytest.raises(SolverError) as err:
+        semopt.solve(prob, "exhaustive", max_space=5)
+    accepting = str(err.value).split("Solvers that accept it: ")[1]
+    assert "mincut" in accepting and "exhaustive" not in accepting

@@ -178,10 +178,7 @@ class _Profile:
 
     def refresh(self) -> None:
         """Recompute the aggregates from the profile (once a round, so that rounding never accumulates)."""
-        p = self.problem
-        actions = p.from_unit(self.z)
-        self.received = p.channel_gain * actions[:, 2]
-        self.bits = p.model.bits(p.parameters(), np.arange(p.n_terminals), actions[:, 0], actions[:, 1])
+        self.received, self.bits = self.problem.loads(self.problem.from_unit(self.z))
         self.total_received = float(self.received.sum())
         self.total_bits = float(self.bits.sum())
         self.total_squares = float(np.sum(self.bits ** 2))
@@ -220,7 +217,7 @@ def play(problem: SemanticGame, z: np.ndarray, loop: Loop, *, scheme: str = "gau
     trajectory = [problem.from_unit(profile.z)]
     utilities = [problem.utilities(trajectory[0])]
 
-    def tolerance() -> float:
+    def start_round() -> float:
         profile.refresh()
         return tol * max(float(np.mean(np.abs(utilities[-1]))), 1e-12)
 
@@ -234,8 +231,8 @@ def play(problem: SemanticGame, z: np.ndarray, loop: Loop, *, scheme: str = "gau
         return float(utilities[-1].sum()), GameSolution(actions)
 
     best_response_dynamics(problem.n_terminals, respond, lambda i, target, gain: profile.step(i, target, damping),
-                           loop, after_round=after_round, scheme=scheme, tolerance=tolerance,
-                           converged="no terminal could gain more than {tol:.3g} (tol x mean |U|) in round {round}")
+                           loop, after_round=after_round, scheme=scheme, start_round=start_round,
+                           converged=f"no terminal could gain more than tol={tol:g} x mean |U| in round {{round}}")
     return profile.z, trajectory
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from semopt.algorithms.enumeration import assignments, compositions, count_assignments
+from semopt.algorithms.enumeration import assignments, count_assignments
 from semopt.capabilities import Capabilities
 from semopt.loop import Deadline
 from semopt.models.offloading import Assessment
@@ -37,8 +37,20 @@ __all__ = ["search_space", "MAX_SPACE"]
 MAX_SPACE = 200_000
 
 
-def search_space(problem: SemanticOffloading) -> int:
+def search_space(problem: SemanticOffloading, cap: int | None = None) -> int:
     """Number of (association, subcarriers, semantic) combinations ``exhaustive`` visits.
+
+    With ``cap``, any number above it is returned as ``cap + 1`` (cheaply: the
+    count is then only compared with a limit).
+
+    Notes
+    -----
+    ``ways[b][j]``, the ways to place ``j`` given users on the first ``b`` BSs
+    with their subcarriers, follows ``ways[b][j] = sum_m C(j, m) cells[m]
+    ways[b-1][j-m]`` with ``cells[m]`` the subcarrier assignments of ``m``
+    users at one BS (:func:`~semopt.algorithms.enumeration.count_assignments`):
+    ``O(K U^2)`` operations instead of one per composition of U into K parts.
+    Every user also chooses its semantic mode: the total is ``2^U ways[K][U]``.
 
     Examples
     --------
@@ -47,22 +59,24 @@ def search_space(problem: SemanticOffloading) -> int:
     88
     """
     u, k, n = problem.gain.shape
+    limit = None if cap is None else cap + 1
+    if limit is not None and u <= k * n and u > limit.bit_length():
+        return limit  # the 2^U semantic modes alone exceed the cap
     cells = [count_assignments(m, n) for m in range(u + 1)]
-    total = 0
-    for counts in compositions(u, k):
-        ways, left = 1, u
-        for m in counts:  # multinomial coefficient times the subcarrier assignments of each BS
-            ways *= comb(left, m) * cells[m]
-            left -= m
-        total += ways
-    return total * 2**u
+    ways = [1] + [0] * u
+    for _ in range(k):
+        ways = [sum(comb(j, m) * cells[m] * ways[j - m] for m in range(j + 1)) for j in range(u + 1)]
+        if limit is not None:
+            ways = [min(w, limit) for w in ways]
+    total = ways[u] * 2**u
+    return total if limit is None else min(total, limit)
 
 
 def _too_large(problem: Any, options: Mapping[str, Any]) -> str | None:
-    space = search_space(problem)
     limit = options["max_space"]
+    space = search_space(problem, cap=limit)
     if space > limit:
-        return f"{space} combinations > max_space={limit} (use 'bcd', or raise max_space)"
+        return f"more than max_space={limit} combinations (use 'bcd', or raise max_space)"
     return None
 
 

@@ -20,6 +20,7 @@ References
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,8 @@ def split_bcd(problem: SplitInference, *, rng: np.random.Generator, time_limit: 
         if best is None or value < best[1]:
             best = (out, value)
         if out.status in (Status.STOPPED, Status.TIME_LIMIT):
+            # Report why the search stopped early, with the best solution found so far.
+            best = (replace(best[0], status=out.status, message=out.message), best[1])
             break
     assert best is not None
     return best[0]
