@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Traits", "Capabilities", "SizeCheck", "ANY"]
+__all__ = ["Traits", "Capabilities", "InstanceCheck", "ANY"]
 
-SizeCheck = Callable[[Any, Mapping[str, Any]], "str | None"]
+InstanceCheck = Callable[[Any, Mapping[str, Any]], "str | None"]
 """``check(problem, options) -> reason or None``: a further condition, e.g. a search space within ``max_space``."""
 
 
@@ -76,7 +76,7 @@ class Capabilities:
     objectives: Iterable[str] | None = None
     constraints: Iterable[str] | None = None
     single_user: bool = False
-    check: SizeCheck | None = None
+    check: InstanceCheck | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "objectives", _frozen(self.objectives))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit
 
 from semopt.bench.records import Metric, Record
 from semopt.bench.sweep import Scalar
@@ -151,7 +151,8 @@ def confidence_half_width(samples: Sequence[float], confidence: float = 0.95) ->
     if arr.size < 2 or not np.all(np.isfinite(arr)):
         return math.nan
     sem = float(np.std(arr, ddof=1)) / math.sqrt(arr.size)
-    return float(stats.t.ppf((1.0 + confidence) / 2.0, arr.size - 1)) * sem
+    # stdtrit(df, q) is Student's t quantile (scipy.stats.t.ppf), without importing all of scipy.stats.
+    return float(stdtrit(arr.size - 1, (1.0 + confidence) / 2.0)) * sem
 
 
 def geometric_mean(values: Sequence[float]) -> float:

@@ -53,6 +53,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from semopt._validation import as_float_array, check_scalar
+from semopt.capabilities import Traits
 from semopt.errors import InvalidProblemError
 from semopt.models.terminal import GLOBAL_COLUMNS, TABLE_COLUMNS, TerminalModel, TerminalParameters
 from semopt.problems.base import FEASIBILITY_RTOL, Problem
@@ -215,6 +216,10 @@ class SemanticGame(Problem):
     @property
     def n_terminals(self) -> int:
         return int(self.low.shape[0])
+
+    def traits(self) -> Traits:
+        """One objective (the welfare) and no optional constraint; the terminals sharing the channel."""
+        return Traits(users=self.n_terminals)
 
     @property
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -457,6 +462,10 @@ class GameTrace(Problem):
     @property
     def n_terminals(self) -> int:
         return self.base.n_terminals
+
+    def traits(self) -> Traits:
+        """The game's traits: its terminals share the channel at every frame."""
+        return self.base.traits()
 
     def at(self, t: int) -> SemanticGame:
         """The game of frame ``t``."""

@@ -54,6 +54,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from semopt._validation import as_float_array, as_int_array, check_scalar
+from semopt.capabilities import Traits
 from semopt.errors import InvalidProblemError
 from semopt.models.latency import user_delays
 from semopt.models.offloading import OffloadingModel, UserTerms
@@ -224,6 +225,10 @@ class SemanticOffloading(Problem):
     @property
     def n_subcarriers(self) -> int:
         return int(self.gain.shape[2])
+
+    def traits(self) -> Traits:
+        """One objective (the reward) and no optional constraint; the users sharing the BSs."""
+        return Traits(users=self.n_users)
 
     @property
     def n_tasks(self) -> int:
