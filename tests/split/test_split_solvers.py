@@ -319,3 +319,10 @@ def test_refusal_lists_the_solvers_that_accept_the_instance_not_the_refused_one(
         semopt.solve(prob, "exhaustive", max_space=5)
     accepting = str(err.value).split("Solvers that accept it: ")[1]
     assert "mincut" in accepting and "exhaustive" not in accepting
+
+
+def test_milp_shares_one_time_limit_between_its_users():
+    prob = semopt.scenarios.load("split-alexnet", users=3)
+    res = semopt.solve(prob, "milp", time_limit=1e-9)
+    assert res.status == Status.TIME_LIMIT and "before user 0" in res.message
+    assert semopt.solve(prob, "milp").status == Status.CONVERGED  # equal shares: optimal per user only

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from semopt.capabilities import Capabilities
+from semopt.loop import Deadline
 from semopt.models.split import LayerCosts
 from semopt.options import Option
 from semopt.problems.split import ADDITIVE_OBJECTIVES, SplitInference
@@ -90,12 +91,18 @@ def milp(problem: SplitInference, *, rng: np.random.Generator, time_limit: float
 
     sol = problem.empty_solution()
     status, messages = per_user_status(problem, exact=True), []
+    deadline = Deadline(time_limit)  # one budget for every user's program
     for m in range(problem.n_users):
+        if deadline.expired():
+            status = Status.TIME_LIMIT
+            messages.append(f"time_limit={time_limit} s reached before user {m}: users {m}.. keep every layer "
+                            "on the device")
+            break
         model, x = build_user_milp(problem, m, sol.bandwidth[m], sol.compute[m])
         # PuLP 3 ships CBC as PULP_CBC_CMD (deprecated for PuLP 4, hence the pin pulp<4).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            solver = pulp.PULP_CBC_CMD(msg=False, gapRel=gap, timeLimit=time_limit)
+            solver = pulp.PULP_CBC_CMD(msg=False, gapRel=gap, timeLimit=deadline.remaining())
         model.solve(solver)
         state = pulp.LpStatus[model.status]
         if state == "Infeasible":
