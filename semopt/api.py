@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 import semopt.solvers  # noqa: F401  (registers the built-in solvers)
-from semopt._validation import check_scalar, rng
+from semopt._validation import check_scalar, quote, rng
 from semopt.analysis import certify
 from semopt.errors import InvalidProblemError, SolverError
 from semopt.options import options_table, parse_options
@@ -27,9 +27,11 @@ __all__ = ["solve", "available_solvers", "show_options"]
 def _check_problem(problem: Any) -> None:
     for attr in ("evaluate", "validate", "sense"):
         if not hasattr(problem, attr):
+            hint = (f"; to solve a scenario, load it first: semopt.scenarios.load({problem!r})"
+                    if isinstance(problem, str) else "")
             raise InvalidProblemError(
                 f"`problem` must be a semopt problem (with evaluate, validate and sense); "
-                f"got {type(problem).__name__}."
+                f"got {quote(problem)} ({type(problem).__name__}){hint}."
             )
 
 

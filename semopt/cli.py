@@ -5,9 +5,10 @@
     semopt solve SCENARIO|FILE.toml --solver NAME [--set KEY=VALUE ...] [--seed N]
                  [--option KEY=VALUE ...] [--json]
     semopt bench SCENARIO|FILE.toml --solvers A,B,C [--seeds N] [--sweep PARAM=lo:hi:step]
-                 [--set KEY=VALUE ...] [--workers N] [--out DIR]
+                 [--set KEY=VALUE ...] [--option [SOLVER.]KEY=VALUE ...] [--time-limit S]
+                 [--workers N] [--out DIR [--retry-failed]]
     semopt scenarios
-    semopt solvers SCENARIO|FILE.toml [--set KEY=VALUE ...] [--options]
+    semopt solvers SCENARIO|FILE.toml [--set KEY=VALUE ...] [--options] [--json]
 
 Every subcommand takes ``--import MODULE`` (repeatable): import it first, so
 that the solvers or scenarios it registers are available.  A
@@ -20,17 +21,19 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import semopt
 from semopt import bench, scenarios
-from semopt.bench.render import result_json, result_lines
+from semopt.bench.render import jsonable, result_json, result_lines
 from semopt.bench.sweep import ArgumentError, parse_assignments
 from semopt.errors import SemoptError
-from semopt.registry import get_solver
+from semopt.registry import SolverSpec, get_solver
 
 __all__ = ["main", "build_parser", "load_problem"]
 
@@ -63,6 +66,8 @@ def _imports(modules: list[str] | None) -> None:
             importlib.import_module(module)
         except ImportError as exc:
             raise ArgumentError(f"--import {module}: cannot import it ({exc}).") from None
+        except Exception as exc:  # noqa: BLE001 - the user's module is broken, not semopt: say so on one line
+            raise ArgumentError(f"--import {module}: importing it raised {type(exc).__name__}: {exc}") from None
 
 
 # --- commands
@@ -78,9 +83,42 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_INTERRUPTED = 130
+"""Exit status of a benchmark stopped by Ctrl-C: 128 + SIGINT, as a shell reports it."""
+
+
+def _bench_command(args: argparse.Namespace) -> str:
+    """The ``semopt bench`` command of ``args``, quoted for a shell: what resumes an interrupted benchmark."""
+    argv = ["semopt", "bench", args.scenario, "--solvers", args.solvers, "--seeds", str(args.seeds)]
+    argv += ["--sweep", args.sweep] if args.sweep is not None else []
+    for flag, values in (("--set", args.set), ("--option", args.option), ("--import", args.imports)):
+        for value in values or []:
+            argv += [flag, value]
+    argv += ["--time-limit", args.time_limit] if args.time_limit is not None else []
+    argv += ["--workers", str(args.workers)] if args.workers != 1 else []
+    argv += ["--out", args.out] if args.out is not None else []
+    argv += ["--retry-failed"] if args.retry_failed else []
+    return shlex.join(argv)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
-    bench.run(args.scenario, _split_names(args.solvers), seeds=args.seeds, sweep=args.sweep,
-              overrides=parse_assignments(args.set), workers=args.workers, out=args.out, progress=True)
+    options = bench.parse_solver_options(args.option)
+    limit = bench.check_time_limit(args.time_limit, name="--time-limit") if args.time_limit is not None else None
+    if args.retry_failed and args.out is None:
+        raise ArgumentError("--retry-failed reruns the failed runs of an --out folder; give --out DIR.")
+    try:
+        bench.run(args.scenario, _split_names(args.solvers), seeds=args.seeds, sweep=args.sweep,
+                  overrides=parse_assignments(args.set), options=options, time_limit=limit,
+                  workers=args.workers, out=args.out, retry_failed=args.retry_failed, progress=True)
+    except KeyboardInterrupt as stop:  # Ctrl-C: say what is kept and how to go on, in one line, no traceback
+        if isinstance(stop, bench.BenchInterrupted) and stop.path is not None:
+            line = f"{stop.kept} of {stop.total} runs kept in {stop.path}; resume with: {_bench_command(args)}"
+        elif isinstance(stop, bench.BenchInterrupted):
+            line = f"{stop.kept} of {stop.total} runs finished, none kept (give --out DIR to keep them)"
+        else:  # before the first run, or while the tables and plots were written: every finished run is kept
+            line = f"run again with: {_bench_command(args)}" if args.out is not None else "no run in progress"
+        print(f"interrupted: {line}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
@@ -93,22 +131,49 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def _solver_entry(spec: SolverSpec, options: bool) -> dict[str, Any]:
+    """One solver as ``semopt solvers --json`` lists it."""
+    entry: dict[str, Any] = {"name": spec.name, "exact": spec.exact, "summary": spec.summary}
+    if options:
+        entry["options"] = {key: {"default": opt.default, "kind": opt.kind, "allowed": opt.describe(),
+                                  "description": opt.doc}
+                            for key, opt in sorted(spec.options.items())}
+    return entry
+
+
 def _cmd_solvers(args: argparse.Namespace) -> int:
     problem = load_problem(args.scenario, parse_assignments(args.set))
-    names = semopt.available_solvers(problem)
-    if not names:
-        print(f"(no solver accepts this {type(problem).__name__})")
-    for name in names:
-        spec = get_solver(name, problem)
+    specs = [get_solver(name, problem) for name in semopt.available_solvers(problem)]
+    if args.json:
+        # default=repr: an option whose default is not JSON (an object) is still listed, by its repr.
+        print(json.dumps(jsonable([_solver_entry(spec, args.options) for spec in specs]), indent=2,
+                         allow_nan=False, default=repr))
+        return 0
+    if not specs:
+        # On stderr: standard output holds solver lines only, so a pipe reading names gets none.
+        print(f"(no solver accepts this {type(problem).__name__})", file=sys.stderr)
+    # The name column is as wide as the longest name plus two spaces: a name never runs into its kind,
+    # so `awk '{print $1}'` reads the names (the option lines of --options are indented).
+    width = max((len(spec.name) for spec in specs), default=0) + 2
+    kind_width = len("heuristic") + 2
+    for spec in specs:
         kind = "exact" if spec.exact else "heuristic"
-        print(f"{name:<14}{kind:<11}{spec.summary}")
+        print(f"{spec.name:<{width}}{kind:<{kind_width}}{spec.summary}")
         if args.options:
-            for line in semopt.show_options(problem, name).splitlines():
-                print(f"{'':<14}  {line}")
+            for line in semopt.show_options(problem, spec.name).splitlines():
+                print(f"{'':<{width}}{line}")
     return 0
 
 
 # --- parser and entry point
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error raises :class:`ArgumentError` (printed by :func:`main` on one line, exit 2)
+    instead of printing the usage block: every error of the command reads the same."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ArgumentError(f"{message} (see `{self.prog} --help`)")
 
 
 def _add_common(parser: argparse.ArgumentParser, *, sets: bool = True) -> None:
@@ -121,7 +186,7 @@ def _add_common(parser: argparse.ArgumentParser, *, sets: bool = True) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``semopt`` command (each subcommand sets ``func``)."""
-    parser = argparse.ArgumentParser(prog="semopt", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="semopt", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"semopt {semopt.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     target_help = 'a scenario name (see `semopt scenarios`) or a TOML file: scenario = "name" plus overrides'
@@ -135,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default 0)")
     solve.add_argument("--option", action="append", metavar="KEY=VALUE",
                        help="solver option, e.g. --option max_iter=20 (repeatable)")
-    solve.add_argument("--json", action="store_true", help="print the whole Result as JSON")
+    solve.add_argument("--json", action="store_true",
+                       help="print the whole Result as JSON (read it back with semopt.Result.from_json)")
     solve.set_defaults(func=_cmd_solve)
 
     bench = sub.add_parser("bench", help="run several solvers on the same instances and compare them")
@@ -147,10 +213,19 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sweep", metavar="PARAM=lo:hi:step",
                        help="vary one override: an inclusive range lo:hi:step or a list a,b,c")
     _add_common(bench)
+    bench.add_argument("--option", action="append", metavar="[SOLVER.]KEY=VALUE",
+                       help="solver option: SOLVER.KEY=VALUE for one solver, KEY=VALUE for every listed solver "
+                            "that declares KEY, e.g. --option bcd.max_iter=20 (repeatable)")
+    bench.add_argument("--time-limit", metavar="SECONDS",
+                       help="time limit of each run, passed to the solver; a run over it is recorded "
+                            "time_limit, and with --workers > 1 killed at 2 x SECONDS + 5 s")
     bench.add_argument("--workers", type=int, default=1, metavar="N",
                        help="local processes (default 1: run in this process)")
     bench.add_argument("--out", metavar="DIR",
-                       help="write records/summary/comparison CSV and PNG/SVG plots into this folder")
+                       help="benchmark folder: records.csv written as runs finish, then summary/comparison "
+                            "CSV and PNG/SVG plots; the same command again resumes it")
+    bench.add_argument("--retry-failed", action="store_true",
+                       help="when resuming --out DIR, run again the runs recorded refused, error or time_limit")
     bench.set_defaults(func=_cmd_bench)
 
     scen = sub.add_parser("scenarios", help="list the scenarios: problem class, summary, overrides with defaults")
@@ -161,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     solvers.add_argument("scenario", metavar="SCENARIO|FILE.toml", help=target_help)
     _add_common(solvers)
     solvers.add_argument("--options", action="store_true", help="also list each solver's options")
+    solvers.add_argument("--json", action="store_true",
+                         help="print a JSON list of {name, exact, summary} (with --options, also each option's "
+                              "default, kind, allowed values and description)")
     solvers.set_defaults(func=_cmd_solvers)
     return parser
 
@@ -176,11 +254,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits on --help, --version and usage errors
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    command: Callable[[argparse.Namespace], int] = args.func
-    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse exits on --help and --version
+            return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        command: Callable[[argparse.Namespace], int] = args.func
         _imports(args.imports)
         return command(args)
     except SemoptError as exc:

@@ -16,6 +16,7 @@ __all__ = [
     "InvalidProblemError",
     "SolverError",
     "ScenarioError",
+    "InvalidResultError",
     "closest",
 ]
 
@@ -34,6 +35,10 @@ class SolverError(SemoptError, ValueError):
 
 class ScenarioError(SemoptError, ValueError):
     """Unknown scenario, unknown override or a bad override value."""
+
+
+class InvalidResultError(SemoptError, ValueError):
+    """A Result or Solution read back from JSON is malformed: the message names the field and the value."""
 
 
 def closest(name: str, choices: Iterable[str]) -> str:

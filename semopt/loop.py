@@ -58,13 +58,13 @@ class Deadline:
         return time.perf_counter() - self._start
 
     def remaining(self) -> float | None:
-        """Seconds left (may be <= 0 once expired), or None without a limit."""
-        return None if self.time_limit is None else self.time_limit - self.elapsed()
+        """Seconds left (0 once expired, never negative: it is handed to other solvers' time limits),
+        or None without a limit."""
+        return None if self.time_limit is None else max(self.time_limit - self.elapsed(), 0.0)
 
     def expired(self) -> bool:
         """Whether the budget is used up."""
-        left = self.remaining()
-        return left is not None and left <= 0.0
+        return self.time_limit is not None and self.elapsed() >= self.time_limit
 
 
 class Loop:

@@ -52,8 +52,11 @@ class Option:
         if self.kind == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind in ("int", "float"):
-            lo = "-inf" if self.low is None else f"{self.low:g}"
-            hi = "inf" if self.high is None else f"{self.high:g}"
+            def show(bound: float) -> str:
+                return str(int(bound)) if self.kind == "int" else f"{bound:g}"
+
+            lo = "-inf" if self.low is None else show(self.low)
+            hi = "inf" if self.high is None else show(self.high)
             left = "(" if self.low is None or self.low_open else "["
             right = ")" if self.high is None else "]"
             return f"{'an integer' if self.kind == 'int' else 'a float'} in {left}{lo}, {hi}{right}"
@@ -76,7 +79,10 @@ class Option:
                 raise fail()
             return value
         if self.kind == "choice":
-            value = dict(self.aliases).get(value, value) if isinstance(value, str) else value
+            # Only strings: `in` on an array or a dict would compare element-wise or by key.
+            if not isinstance(value, str):
+                raise fail()
+            value = dict(self.aliases).get(value, value)
             if value not in self.choices:
                 raise fail()
             return value
@@ -93,9 +99,14 @@ class Option:
                 raise fail()
             value = int(value)
         else:
-            if not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
+            if not isinstance(value, (int, float, np.integer, np.floating)):
                 raise fail()
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # an int beyond the float range, e.g. 10**400
+                raise fail() from None
+            if not math.isfinite(value):
+                raise fail()
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
             raise fail()
         if self.high is not None and value > self.high:

@@ -273,6 +273,26 @@ def test_summarize_marks_missing_metrics_nan() -> None:
     assert math.isnan(summary.metrics["mean_delay"]) and math.isnan(summary.metrics["geomean_delay"])
 
 
+def test_summarize_leaves_failed_runs_out_of_the_means() -> None:
+    """Refused, crashed and late runs count in n and failure_share, and in no mean, interval or share."""
+    ok = [_record("a", 5, s, obj, d) for s, (obj, d) in enumerate([(1.0, 0.1), (2.0, 0.2), (3.0, 0.4)])]
+    failed = [dataclasses.replace(_record("a", 5, 3 + i, 1e9, 9.0, feasible=i == 2), status=status, solve_time=60.0)
+              for i, status in enumerate(("refused", "error", "time_limit"))]
+    (summary,) = summarize(ok + failed)
+    (clean,) = summarize(ok)
+    assert summary.n == 6 and summary.failure_share == pytest.approx(0.5) and clean.failure_share == 0.0
+    assert summary == dataclasses.replace(clean, n=6, failure_share=0.5)
+    # A solver with nothing but failures: NaN everywhere but its shares.
+    (none,) = summarize(failed)
+    assert none.failure_share == 1.0 and math.isnan(none.objective) and math.isnan(none.solve_time)
+    assert math.isnan(none.feasible_share) and math.isnan(none.metrics["mean_delay"])
+    out = _render(print_summary, summarize(ok + failed) + summarize(
+        [dataclasses.replace(r, solver="b") for r in failed]), report=DELAY_REPORT)
+    header = next(line for line in out.splitlines() if "solver" in line)
+    assert header.rstrip(" ┃│").endswith("feasible ┃ failed")
+    assert "50%" in out and "100%" in out and "n/a" in out
+
+
 def test_print_summary_has_one_column_per_report_metric() -> None:
     summaries = summarize([_record(s, 5, seed, 1.0 + seed, 0.2) for s in "ab" for seed in (0, 1)])
     out = _render(print_summary, summaries, report=DELAY_REPORT)
@@ -313,18 +333,18 @@ def test_write_csv_round_trip(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "records.csv", Record, rows)
     with path.open(newline="") as fh:
         read = list(csv.DictReader(fh))
-    # One column per report metric, after the fixed ones.
-    assert list(read[0]) == [*FIXED_RECORD_COLUMNS, "mean_delay", "geomean_delay"]
+    # One column per report metric, after the fixed ones, then the message.
+    assert list(read[0]) == [*FIXED_RECORD_COLUMNS, "mean_delay", "geomean_delay", "message"]
     assert read[0]["objective"] == "1.5" and read[0]["value"] == "5" and read[0]["feasible"] == "True"
     assert read[0]["mean_delay"] == "0.1" and read[0]["geomean_delay"] == "0.05"
     assert read[1]["param"] == "" and read[1]["value"] == ""
     # Given metric keys fix the columns: a missing one is NaN, an unlisted one is left out.
     path = write_csv(tmp_path / "chosen.csv", Record, rows, metrics=["geomean_delay", "jain"])
     header, first, _ = path.read_text().splitlines()
-    assert header.split(",") == [*FIXED_RECORD_COLUMNS, "geomean_delay", "jain"]
-    assert first.endswith(",0.05,nan")
+    assert header.split(",") == [*FIXED_RECORD_COLUMNS, "geomean_delay", "jain", "message"]
+    assert first.endswith(",0.05,nan,")
     summary = write_csv(tmp_path / "summary.csv", Summary, summarize(rows))
-    assert summary.read_text().splitlines()[0].endswith(",feasible_share,mean_delay,geomean_delay")
+    assert summary.read_text().splitlines()[0].endswith(",feasible_share,failure_share,mean_delay,geomean_delay")
     empty = write_csv(tmp_path / "comparison.csv", Comparison, [])
     assert empty.read_text().strip() == ",".join(f.name for f in dataclasses.fields(Comparison))
     with pytest.raises(ValueError, match="clash"):

@@ -132,7 +132,7 @@ def test_bad_toml(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert "not valid TOML" in _fails(capsys, ["solve", str(broken), "--solver", "bcd"])
     nameless = tmp_path / "nameless.toml"
     nameless.write_text("users = 4\n")
-    assert "must name a `scenario`" in _fails(capsys, ["solve", str(nameless), "--solver", "bcd"])
+    assert "must name its scenario" in _fails(capsys, ["solve", str(nameless), "--solver", "bcd"])
 
 
 def test_unknown_option(capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,7 +165,7 @@ def test_solve_json_matches_the_api(capsys: pytest.CaptureFixture[str]) -> None:
     data = _solve_json(capsys, ["semantic-mec", "--solver", "bcd", *SMALL, "--seed", "1"])
     direct = semopt.solve(semopt.scenarios.load("semantic-mec", users=4, seed=1), "bcd", seed=1)
     assert set(data) == {"status", "objective", "solution", "feasible", "metrics", "history", "solve_time",
-                         "solver", "message"}
+                         "solver", "message", "solution_type"}
     assert data["objective"] == direct.objective and data["status"] == direct.status
     assert data["solution"]["assoc"] == direct.solution.assoc.tolist()
     assert data["solution"]["carrier"] == direct.solution.carrier.tolist()
@@ -194,8 +194,17 @@ def test_solve_passes_parsed_options(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_jsonable_turns_arrays_and_non_finite_numbers_into_json() -> None:
-    value = {"a": np.arange(3), "b": np.float64(math.inf), "c": [math.nan, 1.5], "d": np.bool_(True)}
-    assert _jsonable(value) == {"a": [0, 1, 2], "b": None, "c": [None, 1.5], "d": True}
+    value = {"a": np.arange(3), "b": np.float64(math.inf), "c": [math.nan, 1.5], "d": np.bool_(True),
+             "e": -math.inf}
+    assert _jsonable(value) == {"a": [0, 1, 2], "b": "Infinity", "c": ["NaN", 1.5], "d": True, "e": "-Infinity"}
+
+
+def test_solve_json_reads_back(capsys: pytest.CaptureFixture[str]) -> None:
+    problem = semopt.scenarios.load("split-alexnet", seed=0)
+    assert main(["solve", "split-alexnet", "--solver", "greedy", "--json"]) == 0
+    back = semopt.Result.from_json(capsys.readouterr().out, problem)
+    assert back.solution.placement.dtype == bool and back.solution.exit.dtype == np.int64
+    assert problem.evaluate(back.solution).objective == back.objective
 
 
 # --- bench ----------------------------------------------------------------------------------------
@@ -221,9 +230,9 @@ def test_bench_prints_tables_and_writes_files(capsys: pytest.CaptureFixture[str]
     rows = (out_dir / "records.csv").read_text().strip().splitlines()
     assert len(rows) == 1 + 2 * 2 * len(names)
     assert rows[0] == ("scenario,param,value,seed,solver,status,feasible,objective,solve_time,"
-                       "mean_delay,geomean_delay")
+                       "mean_delay,geomean_delay,message")
     summary_header = (out_dir / "summary.csv").read_text().splitlines()[0]
-    assert summary_header.endswith(",solve_time,feasible_share,mean_delay,geomean_delay")
+    assert summary_header.endswith(",solve_time,feasible_share,failure_share,mean_delay,geomean_delay")
     comparison_header = (out_dir / "comparison.csv").read_text().splitlines()[0]
     assert comparison_header.endswith(",objective_pct,metric,improvement_pct")
 
@@ -241,7 +250,8 @@ def test_bench_semantic_game_reports_its_own_metrics(capsys: pytest.CaptureFixtu
     with (out_dir / "records.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 2 * 2
-    assert list(rows[0])[-5:] == ["jain", "mean_fidelity", "mean_energy", "mean_latency", "nash_gap_relative"]
+    assert list(rows[0])[-6:] == ["jain", "mean_fidelity", "mean_energy", "mean_latency", "nash_gap_relative",
+                                  "message"]
     assert all(0.0 < float(row["jain"]) <= 1.0 + 1e-12 for row in rows)
     with (out_dir / "comparison.csv").open(newline="") as fh:
         comparisons = list(csv.DictReader(fh))
@@ -253,6 +263,45 @@ def test_bench_semantic_game_reports_its_own_metrics(capsys: pytest.CaptureFixtu
         better = summary[row["solver"]] > summary[row["baseline"]]
         assert (float(row["improvement_pct"]) > 0) == better
     assert {"jain.png", "jain.svg", "nash_gap_relative.png"} <= {p.name for p in out_dir.iterdir()}
+
+
+@pytest.mark.parametrize("scenario", semopt.scenarios.names())
+def test_solvers_columns_never_run_together(capsys: pytest.CaptureFixture[str], scenario: str) -> None:
+    assert main(["solvers", scenario]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = semopt.available_solvers(semopt.scenarios.load(scenario))
+    assert [line.split()[0] for line in lines] == names
+    assert all(line.split()[1] in ("exact", "heuristic") for line in lines)
+    # One column start for the kind, two spaces past the longest name, whatever the names' lengths.
+    assert {line.index(line.split()[1], len(line.split()[0])) for line in lines} == {max(map(len, names)) + 2}
+
+
+def test_solvers_columns_with_a_long_name(capsys, tmp_path, monkeypatch):
+    (tmp_path / "my_long_solvers.py").write_text(MY_SOLVERS.replace("cli-lowest", "a-very-long-solver-name-x"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(semopt.registry, "_REGISTRY", dict(semopt.registry._REGISTRY))
+    assert main(["solvers", "semantic-game", "--set", "terminals=2", "--import", "my_long_solvers"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert ["a-very-long-solver-name-x", "heuristic"] == rows[0][:2]
+    assert "social-optimum" in [row[0] for row in rows] and all(row[1] in ("exact", "heuristic") for row in rows)
+
+
+@pytest.mark.parametrize("scenario", ["semantic-mec", "split-dynamic", "semantic-game-fluctuation"])
+def test_solvers_json_matches_the_registry(capsys: pytest.CaptureFixture[str], scenario: str) -> None:
+    problem = semopt.scenarios.load(scenario)
+    assert main(["solvers", scenario, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [entry["name"] for entry in listed] == semopt.available_solvers(problem)
+    for entry in listed:
+        spec = semopt.registry.get_solver(entry["name"], problem)
+        assert entry == {"name": spec.name, "exact": spec.exact, "summary": spec.summary}
+    assert main(["solvers", scenario, "--json", "--options"]) == 0
+    for entry in json.loads(capsys.readouterr().out):
+        spec = semopt.registry.get_solver(entry["name"], problem)
+        assert sorted(entry["options"]) == sorted(spec.options)
+        for key, option in entry["options"].items():
+            assert option["default"] == _jsonable(spec.options[key].default)
+            assert option["description"] == spec.options[key].doc and option["kind"] == spec.options[key].kind
 
 
 def test_solvers_lists_options(capsys):

@@ -375,10 +375,14 @@ def test_bench_runs_a_user_solver_beside_a_built_in_one(registry):
     assert {(c.solver, c.baseline) for c in report.comparisons} >= {("lowest-corner", "uniform")}
 
 
-def test_bench_refuses_a_user_solver_that_does_not_accept_the_scenario(registry):
+def test_bench_records_a_user_solver_that_does_not_accept_the_scenario_and_goes_on(registry):
     _register_all_device(capabilities=Capabilities(single_user=True))
-    with pytest.raises(SolverError, match="'all-device' does not accept this SplitInference"):
-        semopt.bench.run("split-alexnet", ["all-device", "mincut"], seeds=1, overrides={"users": 2}, quiet=True)
+    report = semopt.bench.run("split-alexnet", ["all-device", "mincut"], seeds=1, overrides={"users": 2},
+                              quiet=True)
+    refused, other = report.records
+    assert refused.status == "refused"
+    assert "'all-device' does not accept this SplitInference" in refused.message
+    assert other.solver == "mincut" and other.status not in ("refused", "error") and other.feasible
 
 
 # ------------------------------------------------------------------------------------------------ the certificate

@@ -3,11 +3,16 @@
 :func:`run` is what ``semopt bench`` does, callable from a script or a
 notebook: it runs, prints the same tables and writes the same files, and
 returns a :class:`BenchReport` holding the records, summaries and
-comparisons.  Its parts, each usable alone:
+comparisons.  With ``out``, every finished run is in ``out/records.csv`` at
+once, and running the same benchmark again resumes it; :func:`load` reads a
+folder back.  Its parts, each usable alone:
 
-* :mod:`~semopt.bench.sweep` parses ``PARAM=lo:hi:step`` and ``KEY=VALUE``;
-* :mod:`~semopt.bench.runner` builds each instance once and runs every solver
-  on it, in this process or in a pool of local processes (:func:`run_bench`);
+* :mod:`~semopt.bench.sweep` parses ``PARAM=lo:hi:step``, ``KEY=VALUE`` and ``--option``;
+* :mod:`~semopt.bench.runner` checks a request and runs it (:func:`run_bench`):
+  the task of :mod:`~semopt.bench.task` builds each instance once and runs
+  every solver on it, in this process or in the worker processes of
+  :mod:`~semopt.bench.pool`;
+* :mod:`~semopt.bench.journal` keeps the folder: the journal and its manifest;
 * :mod:`~semopt.bench.records` holds the rows and the metrics a family reports;
 * :mod:`~semopt.bench.stats` summarises (mean, 95 % CI, improvement %), pure;
 * :mod:`~semopt.bench.render` prints rich tables and a progress bar;
@@ -20,10 +25,14 @@ Examples
 >>> report = semopt.bench.run("semantic-mec", ["bcd", "fa"], seeds=2, overrides={"users": 4}, quiet=True)
 >>> [(s.solver, s.n) for s in report.summaries]
 [('bcd', 2), ('fa', 2)]
+>>> sorted(report.table())[:3]
+['feasible', 'geomean_delay', 'mean_delay']
 """
 
 from __future__ import annotations
 
+import importlib
+import math
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -31,24 +40,57 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rich.console import Console
 
 from semopt import scenarios
-from semopt.bench.export import write_csv
+from semopt.bench.export import columns, write_csv
+from semopt.bench.journal import MANIFEST, Journal, JournalError, read_folder
 from semopt.bench.plots import plot_all
-from semopt.bench.records import Metric, Record, report_of
+from semopt.bench.records import ERROR, FAILURES, REFUSED, Metric, Record, is_failure, report_of
 from semopt.bench.render import PIPE_WIDTH, print_comparison, print_summary, progress_bar
-from semopt.bench.runner import Instance, ProgressHook, run_bench, run_instance, scenario_report
+from semopt.bench.runner import (
+    Instance,
+    Plan,
+    ProgressHook,
+    check_overrides_type,
+    execute,
+    prepare,
+    run_bench,
+    run_instance,
+    run_key,
+    scenario_report,
+)
 from semopt.bench.stats import Comparison, Summary, compare, summarize
-from semopt.bench.sweep import ArgumentError, Sweep, SweepError, parse_assignments, parse_sweep, parse_value
+from semopt.bench.sweep import (
+    ArgumentError,
+    Sweep,
+    SweepError,
+    check_time_limit,
+    parse_assignments,
+    parse_solver_options,
+    parse_sweep,
+    parse_value,
+)
+from semopt.errors import SemoptError
 
 __all__ = [
     "run",
+    "load",
     "BenchReport",
+    "BenchInterrupted",
+    "JournalError",
     "run_bench",
+    "prepare",
+    "execute",
+    "Plan",
     "run_instance",
     "Record",
     "Metric",
+    "REFUSED",
+    "ERROR",
+    "FAILURES",
+    "is_failure",
     "report_of",
     "scenario_report",
     "Instance",
@@ -57,6 +99,8 @@ __all__ = [
     "parse_sweep",
     "parse_value",
     "parse_assignments",
+    "parse_solver_options",
+    "check_time_limit",
     "ArgumentError",
     "SweepError",
     "Summary",
@@ -69,6 +113,25 @@ __all__ = [
     "save",
     "console_for_output",
 ]
+
+
+class BenchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped :func:`run`: the finished runs are kept; ``except KeyboardInterrupt`` catches it too.
+
+    Attributes
+    ----------
+    kept : int
+        Runs of the benchmark recorded: in the journal with ``out``, else finished in memory (and lost).
+    total : int
+        Runs of the whole benchmark.
+    path : Path or None
+        The journal (``out/records.csv``); None without ``out``.
+    """
+
+    def __init__(self, kept: int, total: int, path: Path | None) -> None:
+        where = f"kept in {path}" if path is not None else "finished (not kept: no `out`)"
+        super().__init__(f"{kept} of {total} runs {where}")
+        self.kept, self.total, self.path = kept, total, path
 
 
 @dataclass
@@ -87,7 +150,7 @@ class BenchReport:
     report : tuple of Metric
         The family's report metrics (the columns).
     wall_time : float
-        Seconds the runs took.
+        Seconds the runs took (of :func:`load`: every session's, added up; NaN if unknown).
     files : list of Path
         What was written (empty without ``out``).
     """
@@ -100,6 +163,11 @@ class BenchReport:
     wall_time: float
     files: list[Path] = field(default_factory=list)
 
+    @property
+    def failures(self) -> list[Record]:
+        """The records of failed runs (refused, error, time limit), in order."""
+        return [record for record in self.records if is_failure(record)]
+
     def print(self, console: Console | None = None) -> None:
         """Print the summary table, the comparison table and a footer, as ``semopt bench`` does."""
         console = console if console is not None else Console()
@@ -108,13 +176,66 @@ class BenchReport:
         solvers = len({r.solver for r in self.records}) or 1
         console.print(f"solver runs: {len(self.records)}, instances: {len(self.records) // solvers}, "
                       f"wall time: {self.wall_time:.1f} s")
+        failures = self.failures
+        if failures:
+            counts = {status: sum(r.status == status for r in failures) for status in FAILURES}
+            where = "the message column of records.csv" if self.files else "each record's message"
+            console.print(f"failed runs: {len(failures)} ("
+                          + ", ".join(f"{status} {n}" for status, n in counts.items() if n)
+                          + f"); why: {where}")
         for path in self.files:
             console.print(f"wrote {path}")
+
+    def table(self) -> dict[str, np.ndarray]:
+        """The records as columns a notebook can plot: column name -> one-dimensional array, one entry per record.
+
+        The columns of ``records.csv``: ``scenario``, ``param``, ``value``,
+        ``seed``, ``solver``, ``status``, ``feasible``, ``objective``,
+        ``solve_time``, one per report metric, ``message``.  Numbers are
+        float or int arrays, flags bool, text str arrays; ``param`` and
+        ``value`` hold objects (None without a sweep, values of any type).
+
+        Examples
+        --------
+        >>> report = run("semantic-mec", ["fa"], seeds=2, overrides={"users": 3}, quiet=True)
+        >>> table = report.table()
+        >>> table["seed"], table["solver"]
+        (array([0, 1]), array(['fa', 'fa'], dtype='<U2'))
+        """
+        keys = [metric.key for metric in self.report] or list(
+            dict.fromkeys(key for record in self.records for key in record.metrics))
+        kinds: dict[str, Any] = {"seed": int, "feasible": bool, "objective": float, "solve_time": float,
+                                 "param": object, "value": object}
+        out: dict[str, np.ndarray] = {}
+        for name in columns(Record, keys):
+            if name in keys:
+                out[name] = np.array([r.metrics.get(name, math.nan) for r in self.records], dtype=float)
+            else:
+                out[name] = np.array([getattr(r, name) for r in self.records], dtype=kinds.get(name, str))
+        return out
+
+    def to_pandas(self) -> Any:
+        """:meth:`table` as a ``pandas.DataFrame`` (pandas is imported only here).
+
+        Raises
+        ------
+        SemoptError
+            pandas is not installed (the message says how to install it).
+        """
+        try:
+            pandas = importlib.import_module("pandas")  # by name: semopt does not depend on pandas or its stubs
+        except ImportError:
+            raise SemoptError("BenchReport.to_pandas needs pandas, which is not installed; run: pip install pandas."
+                              ) from None
+        return pandas.DataFrame(self.table())
 
 
 def save(out: str | Path, records: Sequence[Record], summaries: Sequence[Summary],
          comparisons: Sequence[Comparison], report: Sequence[Metric]) -> list[Path]:
     """Write ``records.csv``, ``summary.csv``, ``comparison.csv`` and the plots into ``out``; return the files.
+
+    Each CSV file is replaced atomically, so a journal being rewritten in
+    order is never half there.
 
     Raises
     ------
@@ -143,6 +264,12 @@ def console_for_output() -> Console:
     return console
 
 
+def _report(name: str, records: list[Record], report: tuple[Metric, ...], wall_time: float,
+            files: list[Path]) -> BenchReport:
+    summaries = summarize(records)
+    return BenchReport(name, records, summaries, compare(summaries, report), report, wall_time, files)
+
+
 def run(
     scenario: str,
     solvers: Sequence[str],
@@ -150,8 +277,11 @@ def run(
     seeds: int | Sequence[int] = 10,
     sweep: Sweep | str | None = None,
     overrides: Mapping[str, Any] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | Mapping[str, Any] | None = None,
+    time_limit: float | None = None,
     workers: int = 1,
     out: str | Path | None = None,
+    retry_failed: bool = False,
     progress: bool = False,
     console: Console | None = None,
     quiet: bool = False,
@@ -163,17 +293,28 @@ def run(
     scenario : str
         A scenario name, or a TOML file (``scenario = "name"`` plus overrides).
     solvers : sequence of str
-        Solver names, each applying to the scenario and accepting its instances.
+        Solver names, each applying to the scenario.
     seeds : int or sequence of int, default 10
         ``n`` means seeds ``0..n-1``; each seeds the instance and every solver.
     sweep : Sweep or str, optional
         One override and its values, or its ``PARAM=lo:hi:step`` text.
     overrides : mapping, optional
         Fixed scenario overrides (over the TOML file's).
+    options : mapping, optional
+        Solver options: ``{"bcd": {"max_iter": 20}}`` for one solver,
+        ``{"tol": 1e-3}`` for every solver that declares ``tol``, or both
+        (:func:`~semopt.bench.runner.resolve_options`).
+    time_limit : float, optional
+        Seconds per run, passed to ``semopt.solve``; a run over it is recorded ``time_limit``.
     workers : int, default 1
         Local processes (1: this process).
     out : str or Path, optional
-        Folder for the CSV files and the plots.
+        Folder of the benchmark: the journal ``records.csv`` (each run
+        written as it finishes) and ``bench.json``, then ``summary.csv``,
+        ``comparison.csv`` and the plots.  If it holds this benchmark
+        already, the runs it has are skipped (resumed); solvers may be added.
+    retry_failed : bool, default False
+        On resuming, run again the runs recorded as failed.
     progress : bool, default False
         Draw a progress bar on standard error (when it is a terminal).
     console : rich Console, optional
@@ -184,30 +325,109 @@ def run(
     Returns
     -------
     BenchReport
+        Every run's record, those of a resumed journal included.
 
     Raises
     ------
     SemoptError
-        As :func:`run_bench` (bad scenario, override, sweep, solver, seeds or
-        workers), and :class:`ArgumentError` when ``out`` cannot be written.
+        Before the first run: as :func:`run_bench` (bad scenario, override,
+        sweep, solver, option, seeds, time limit or workers);
+        :class:`ArgumentError` when ``out`` cannot be written;
+        :class:`JournalError` when ``out`` holds a benchmark of another
+        configuration (the message says what differs) or malformed files.
+    BenchInterrupted
+        A :class:`KeyboardInterrupt` (Ctrl-C) during the runs, re-raised once
+        the workers are stopped and the journal is closed; it says how many
+        runs are kept.
+
+    Notes
+    -----
+    A solver that refuses an instance, raises, overruns the time limit or
+    takes its worker process down does not stop the benchmark: its run is
+    recorded with status ``refused``, ``error`` or ``time_limit`` and a
+    message, and counted in the summaries' ``failure_share``.
     """
+    check_overrides_type(overrides)  # before they are merged over a scenario file's
     name, fixed = scenarios.resolve(scenario, overrides)
-    plan = parse_sweep(sweep) if isinstance(sweep, str) else sweep
+    plan = prepare(name, solvers, seeds=seeds, sweep=parse_sweep(sweep) if isinstance(sweep, str) else sweep,
+                   overrides=fixed, workers=workers, options=options, time_limit=time_limit)
+    if retry_failed and out is None:
+        raise ArgumentError("`retry_failed` reruns the failed runs of an `out` folder; give `out`.")
+    console = console if console is not None else console_for_output()
+    journal = Journal.open(out, plan) if out is not None else None
+    done = [] if journal is None else [r for r in journal.records if not (retry_failed and is_failure(r))]
+    if journal is not None and not quiet:
+        if journal.dropped:
+            console.print(f"dropped the cut-short last line of {journal.path} (its run is done again)")
+        skipped = len({run_key(record) for record in done} & set(plan.keys()))
+        if skipped:
+            console.print(f"resuming: skipped {skipped} of {plan.total} runs already in {journal.path}; "
+                          f"{plan.total - skipped} to run")
+    finished = 0
+
+    def count(record: Record) -> None:
+        nonlocal finished
+        finished += 1
+        if journal is not None:
+            journal.append(record)
+
     start = time.perf_counter()
-    if progress:
-        with progress_bar(f"{name}: {', '.join(solvers)}") as hook:
-            records = run_bench(name, solvers, seeds=seeds, sweep=plan, overrides=fixed, workers=workers,
-                                progress=hook)
-    else:
-        records = run_bench(name, solvers, seeds=seeds, sweep=plan, overrides=fixed, workers=workers)
+    try:
+        if progress:
+            with progress_bar(f"{name}: {', '.join(plan.solvers)}") as hook:
+                records = execute(plan, done=done, on_record=count, progress=hook)
+        else:
+            records = execute(plan, done=done, on_record=count)
+    except KeyboardInterrupt as exc:
+        if journal is None:
+            raise BenchInterrupted(finished, plan.total, None) from exc
+        journal.close(time.perf_counter() - start)
+        raise BenchInterrupted(journal.kept(plan), plan.total, journal.path) from exc
+    except BaseException:
+        if journal is not None:
+            journal.close(time.perf_counter() - start)
+        raise
     elapsed = time.perf_counter() - start
-    first = {plan.param: plan.values[0]} if plan is not None else {}
-    report = scenario_report(name, {**fixed, **first})
-    summaries = summarize(records)
-    comparisons = compare(summaries, report)
-    result = BenchReport(name, records, summaries, comparisons, report, elapsed)
-    if out is not None:
-        result.files = save(out, records, summaries, comparisons, report)
+    result = _report(name, records, plan.report, elapsed, [])
+    if journal is not None:
+        journal.close(elapsed)
+        result.files = [journal.folder / MANIFEST,
+                        *save(journal.folder, records, result.summaries, result.comparisons, plan.report)]
     if not quiet:
-        result.print(console if console is not None else console_for_output())
+        result.print(console)
     return result
+
+
+def load(folder: str | Path) -> BenchReport:
+    """The :class:`BenchReport` of a benchmark folder (``semopt bench --out DIR``), summaries recomputed.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder holding ``records.csv`` (and, for the labels and order, ``bench.json``).
+
+    Returns
+    -------
+    BenchReport
+        Its records (the journal's, in order, even of an unfinished benchmark),
+        summaries and comparisons; ``wall_time`` from the manifest; no ``files``.
+
+    Raises
+    ------
+    JournalError
+        No such folder, no ``records.csv``, or a malformed file (the message names it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     ran = run("semantic-mec", ["fa"], seeds=2, overrides={"users": 3}, out=out, quiet=True)
+    ...     again = load(out)
+    >>> [(r.seed, r.solver) for r in again.records] == [(r.seed, r.solver) for r in ran.records]
+    True
+    """
+    read = read_folder(folder)
+    manifest = read.manifest or {}
+    name = str(manifest.get("scenario") or (read.records[0].scenario if read.records else ""))
+    wall_time = manifest.get("wall_time")
+    return _report(name, read.records, read.report, float(wall_time) if wall_time is not None else math.nan, [])

@@ -1,19 +1,111 @@
-"""Tidy CSV files of benchmark rows (records, summaries, comparisons)."""
+"""Tidy CSV files of benchmark rows (records, summaries, comparisons).
+
+One layout for every writer: a column per dataclass field, in field order,
+with the ``metrics`` field (a dict) spread in place into one column per
+metric key (:func:`columns`, :func:`cells`).  :func:`write_csv` writes a whole
+file; the journal of :mod:`~semopt.bench.journal` appends the same rows one
+at a time.
+"""
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import math
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_csv"]
+__all__ = ["write_csv", "columns", "cells", "cell_text", "csv_line", "replace_atomically"]
 
 
 def _cell(value: Any) -> Any:
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        # One row is one line: the journal finds a row cut short by its missing line end.
+        return " ".join(value.splitlines()) if value else value
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """The text of ``value``'s cell once read back by :mod:`csv`: ``None`` is ``""``, a float its repr.
+
+    Examples
+    --------
+    >>> cell_text(0.1), cell_text(True), cell_text(None)
+    ('0.1', 'True', '')
+    """
+    return str(_cell(value))
+
+
+def _names(row_type: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(row_type)]
+
+
+def columns(row_type: type, metrics: Sequence[str] = ()) -> list[str]:
+    """The CSV header of ``row_type`` rows: its fields, with ``metrics`` in place of a ``metrics`` field.
+
+    Raises
+    ------
+    ValueError
+        A metric key is also the name of a field.
+
+    Examples
+    --------
+    >>> from semopt.bench.records import Record
+    >>> columns(Record, ["mean_delay"])[-3:]
+    ['solve_time', 'mean_delay', 'message']
+    """
+    names = _names(row_type)
+    clash = sorted(set(metrics) & set(names))
+    if clash:
+        raise ValueError(f"Metric keys {clash} clash with the {row_type.__name__} columns of the same names.")
+    out: list[str] = []
+    for name in names:
+        out.extend(metrics if name == "metrics" else [name])
+    return out
+
+
+def cells(row: Any, metrics: Sequence[str] = ()) -> list[Any]:
+    """The CSV cells of one dataclass ``row``, matching :func:`columns` (a metric it lacks is NaN).
+
+    ``None`` is an empty cell, a string is put on one line, a float keeps its
+    full precision (``csv`` writes its repr).
+    """
+    out: list[Any] = []
+    for name in _names(type(row)):
+        if name == "metrics":
+            out.extend(row.metrics.get(key, math.nan) for key in metrics)
+        else:
+            out.append(_cell(getattr(row, name)))
+    return out
+
+
+def csv_line(values: Sequence[Any]) -> str:
+    """One CSV line (quoted as needed, ending in ``\\r\\n``), as :func:`write_csv` writes it."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()
+
+
+def replace_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it.
+
+    A reader, or a process killed meanwhile, sees the old file or the new
+    one, never half of one: the journal of a benchmark is rewritten this way.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_csv(
@@ -24,13 +116,12 @@ def write_csv(
     Parameters
     ----------
     path : str or Path
-        Created or overwritten; its folder must exist.
+        Created or replaced (atomically: see :func:`replace_atomically`); its folder must exist.
     row_type : type
-        :class:`~semopt.bench.runner.Record`, :class:`Summary` or
+        :class:`~semopt.bench.records.Record`, :class:`Summary` or
         :class:`Comparison` (any dataclass): its fields name the columns, so
         an empty ``rows`` still writes the header.  A ``metrics`` field (a
-        dict) is not a column itself: each of its keys is one, after the
-        other fields.
+        dict) is not a column itself: each of its keys is one, in its place.
     rows : iterable of row_type
     metrics : sequence of str, optional
         The metric columns, in order (e.g. the report's keys); by default the
@@ -48,21 +139,12 @@ def write_csv(
         A metric key is also the name of a field.
     """
     rows = list(rows)
-    names = [f.name for f in dataclasses.fields(row_type) if f.name != "metrics"]
-    has_metrics = len(names) < len(dataclasses.fields(row_type))
     keys: list[str] = []
-    if has_metrics:
+    if "metrics" in _names(row_type):
         keys = list(metrics) if metrics is not None else list(
             dict.fromkeys(key for row in rows for key in row.metrics)
         )
-    clash = sorted(set(keys) & set(names))
-    if clash:
-        raise ValueError(f"Metric keys {clash} clash with the {row_type.__name__} columns of the same names.")
+    header = columns(row_type, keys)
     path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(names + keys)
-        for row in rows:
-            values = [_cell(getattr(row, name)) for name in names]
-            writer.writerow(values + [row.metrics.get(key, math.nan) for key in keys])
+    replace_atomically(path, "".join(csv_line(line) for line in [header, *(cells(row, keys) for row in rows)]))
     return path

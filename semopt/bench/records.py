@@ -3,6 +3,12 @@
 A :class:`Record` is one solver run on one instance; a problem family
 declares in its class attribute ``report`` the :class:`Metric` columns that
 tables and plots show (:func:`report_of`).
+
+A run that produced no answer to trust is still a record, with one of the
+:data:`FAILURES` statuses: ``"refused"`` (the solver does not take this
+instance), ``"error"`` (it raised, or its worker process died) or
+``"time_limit"`` (it stopped on, ran past, or was killed for the time limit);
+the statistics count them apart (:func:`is_failure`).
 """
 
 from __future__ import annotations
@@ -11,8 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from semopt.bench.sweep import Scalar
+from semopt.result import Status
 
-__all__ = ["Metric", "Record", "report_of"]
+__all__ = ["Metric", "Record", "report_of", "REFUSED", "ERROR", "FAILURES", "is_failure"]
+
+REFUSED = "refused"
+"""Status of a run the solver refused: ``semopt.solve`` raised :class:`~semopt.errors.SolverError` for it."""
+
+ERROR = "error"
+"""Status of a run that raised any other exception, or whose worker process died."""
+
+FAILURES = (REFUSED, ERROR, Status.TIME_LIMIT)
+"""Statuses of the runs the summaries leave out of their means (and count in ``failure_share``)."""
 
 _DIRECTIONS = ("min", "max")
 
@@ -84,6 +100,9 @@ class Record:
     ``param`` and ``value`` are ``None`` when there is no sweep.  ``metrics``
     holds the problem family's report metrics (:func:`report_of`), keyed and
     ordered as declared; a metric absent from the solver's result is NaN.
+    ``message`` is one line: the solver's own message, or why the run failed
+    (a failed run has ``objective`` and every metric NaN, unless the solver
+    returned a solution past its time limit).
     """
 
     scenario: str
@@ -96,3 +115,17 @@ class Record:
     objective: float
     solve_time: float
     metrics: dict[str, float] = field(default_factory=dict)
+    message: str = ""
+
+
+def is_failure(record: Record) -> bool:
+    """Whether ``record``'s status is one of :data:`FAILURES`.
+
+    Examples
+    --------
+    >>> is_failure(Record("s", None, None, 0, "a", "refused", False, float("nan"), 0.0))
+    True
+    >>> is_failure(Record("s", None, None, 0, "a", "converged", True, 1.0, 0.1))
+    False
+    """
+    return record.status in FAILURES

@@ -5,18 +5,16 @@ The statistics come from :mod:`~semopt.bench.stats`; nothing here computes one.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from semopt._json import plain
 from semopt.bench.records import Metric
 from semopt.bench.runner import ProgressHook
 from semopt.bench.stats import Comparison, Summary, as_metric, groups
@@ -45,6 +43,10 @@ def _num(x: float, digits: int = 4) -> str:
 
 def _pct(x: float) -> str:
     return f"{x:+.1f}%" if math.isfinite(x) else "n/a"
+
+
+def _share(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{x:.0%}"
 
 
 def _console(console: Console | None) -> Console:
@@ -76,7 +78,8 @@ def print_summary(
 
     Columns: the objective with its confidence interval, one column per report
     metric (see :attr:`Summary.metrics` for how instances are combined), the
-    mean solve time and the share of feasible solutions.
+    mean solve time, the share of feasible solutions, each over the
+    successful runs, and the share of failed runs (refused, error, time limit).
 
     Parameters
     ----------
@@ -102,11 +105,12 @@ def print_summary(
         table.add_column(metric.label, justify="right")
     table.add_column("time (s)", justify="right")
     table.add_column("feasible", justify="right")
+    table.add_column("failed", justify="right")
     for s in summaries:
         ci = "" if math.isnan(s.objective_ci) else f" ± {_num(s.objective_ci, 3)}"
         cells = [s.solver, str(s.n), _num(s.objective) + ci,
                  *(_num(s.metrics.get(m.key, math.nan)) for m in metrics),
-                 _num(s.solve_time, 3), f"{s.feasible_share:.0%}"]
+                 _num(s.solve_time, 3), _share(s.feasible_share), _share(s.failure_share)]
         table.add_row(*([str(s.value)] if param is not None else []), *cells)
     _console(console).print(table)
 
@@ -208,22 +212,14 @@ def result_lines(result: Result) -> list[str]:
 
 
 def jsonable(value: Any) -> Any:
-    """Plain JSON types: dataclasses as dicts, arrays as lists, non-finite floats as null."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return jsonable(value.item())
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+    """Plain JSON types: dataclasses as dicts, arrays as lists, non-finite floats as "NaN"/"Infinity"/"-Infinity".
+
+    The same encoding as :meth:`Result.to_json <semopt.result.Result.to_json>`,
+    which also keeps what this loses (the dtype and shape of solution arrays).
+    """
+    return plain(value)
 
 
 def result_json(result: Result) -> str:
-    """The whole result as JSON: solution arrays as lists, non-finite numbers as null."""
-    return json.dumps(jsonable(result), indent=2, allow_nan=False)
+    """The whole result as JSON that :meth:`Result.from_json <semopt.result.Result.from_json>` reads back."""
+    return result.to_json()

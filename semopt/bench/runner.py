@@ -3,10 +3,19 @@
 An *instance* is one scenario built for one sweep value and one seed
 (``scenarios.load(name, **overrides, param=value, seed=seed)``); every solver
 is run on that same instance with the same ``seed``.  Instances are the unit
-of work of an executor: sequential (in this process) or a pool of local
-processes (``workers > 1``).  Records come back in one deterministic order
-(sweep value, then seed, then solver, each as given), whatever the executor,
-so two runs differ only in their ``solve_time``.
+of work of an executor: sequential (in this process) or local worker
+processes (``workers > 1``, :mod:`~semopt.bench.pool`).  Records come back in
+one deterministic order (sweep value, then seed, then solver, each as given),
+whatever the executor, so two runs differ only in their ``solve_time``.
+
+A benchmark goes in two steps: :func:`prepare` checks the whole request and
+returns a :class:`Plan` -- an unknown solver or option, a bad override, sweep
+value, seed or time limit is refused there, before the first run --, then
+:func:`execute` runs what is not done yet, handing each record over as it
+finishes (the journal of :mod:`~semopt.bench.journal` writes it down).
+:func:`run_bench` does both.  No solver stops a benchmark: a refusal, a crash
+or an overrun becomes a record with a failure status
+(:data:`~semopt.bench.records.FAILURES`).
 
 Each record carries the metrics its problem family declares in its class
 attribute ``report`` (see :class:`Metric` and :func:`report_of`): mean delay
@@ -27,31 +36,47 @@ Examples
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+import numbers
+import pickle
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from semopt import scenarios
-from semopt.api import solve
+from semopt.bench.pool import run_processes
 from semopt.bench.records import Metric, Record, report_of
-from semopt.bench.sweep import ArgumentError, Scalar, Sweep, SweepError
+from semopt.bench.sweep import ArgumentError, Scalar, Sweep, SweepError, check_time_limit
+from semopt.bench.task import Instance, run_instance
 from semopt.errors import ScenarioError, SolverError, closest
 from semopt.options import parse_options
-from semopt.registry import check_accepts, get_solver
+from semopt.registry import SolverSpec, get_solver
 
 __all__ = [
     "Instance",
+    "Plan",
     "ProgressHook",
+    "RunKey",
+    "prepare",
+    "execute",
     "run_bench",
     "run_instance",
+    "run_key",
     "instances",
+    "resolve_options",
+    "check_overrides_type",
     "scenario_report",
 ]
 
 ProgressHook = Callable[[int, int], None]
 """Called as ``progress(done, total)`` in the calling process, counted in solver runs."""
+
+RunKey = tuple[tuple[str, Scalar | None], int, str]
+"""What identifies a run: (sweep value with its type, seed, solver)."""
+
+
+def run_key(record: Record) -> RunKey:
+    """``record``'s :data:`RunKey`; the value's type keeps 1, 1.0 and True apart, as the sweep does."""
+    return (type(record.value).__name__, record.value), record.seed, record.solver
 
 
 def scenario_report(scenario: str, overrides: Mapping[str, Any] | None = None) -> tuple[Metric, ...]:
@@ -68,50 +93,56 @@ def scenario_report(scenario: str, overrides: Mapping[str, Any] | None = None) -
 
 
 @dataclass(frozen=True)
-class Instance:
-    """One unit of work: build the scenario once, run every solver on it.
+class Plan:
+    """A checked benchmark request: what :func:`execute` runs and the journal's manifest records.
 
-    ``index`` is the instance's place in the (value, seed) grid, used to order
-    the records whatever the executor.
+    Attributes
+    ----------
+    scenario : str
+        The scenario's name.
+    solvers : tuple of str
+    seeds : tuple of int
+    sweep : Sweep or None
+    overrides : dict
+        Fixed scenario overrides.
+    options : dict of str to dict
+        Each solver's options as given (checked, converted); a solver without any is absent.
+    time_limit : float or None
+    workers : int
+    report : tuple of Metric
+        The problem family's report: the records' metric columns.
+    modules : tuple of str
+        Modules that register the solvers outside semopt, imported by each worker process.
     """
 
-    index: int
     scenario: str
-    overrides: Mapping[str, Any]
-    param: str | None
-    value: Scalar | None
-    seed: int
     solvers: tuple[str, ...]
+    seeds: tuple[int, ...]
+    sweep: Sweep | None
+    overrides: dict[str, Any]
+    options: dict[str, dict[str, Any]]
+    time_limit: float | None
+    workers: int
+    report: tuple[Metric, ...]
+    modules: tuple[str, ...] = field(default=())
 
+    @property
+    def param(self) -> str | None:
+        return self.sweep.param if self.sweep is not None else None
 
-def run_instance(instance: Instance) -> list[Record]:
-    """Build ``instance``'s problem once and run each of its solvers on it, in order.
+    @property
+    def values(self) -> tuple[Scalar | None, ...]:
+        return self.sweep.values if self.sweep is not None else (None,)
 
-    A module-level function, so that a process pool can pickle it.
-    """
-    overrides = dict(instance.overrides)
-    if instance.param is not None:
-        overrides[instance.param] = instance.value
-    problem = scenarios.load(instance.scenario, **overrides, seed=instance.seed)
-    keys = [metric.key for metric in report_of(problem)]
-    records = []
-    for solver in instance.solvers:
-        result = solve(problem, solver, seed=instance.seed)
-        records.append(
-            Record(
-                scenario=instance.scenario,
-                param=instance.param,
-                value=instance.value,
-                seed=instance.seed,
-                solver=solver,
-                status=result.status,
-                feasible=result.feasible,
-                objective=result.objective,
-                solve_time=result.solve_time,
-                metrics={key: float(result.metrics.get(key, math.nan)) for key in keys},
-            )
-        )
-    return records
+    @property
+    def total(self) -> int:
+        """Number of runs: values x seeds x solvers."""
+        return len(self.values) * len(self.seeds) * len(self.solvers)
+
+    def keys(self) -> list[RunKey]:
+        """Every run's key, in the records' order: sweep value, seed, solver."""
+        return [((type(v).__name__, v), seed, solver) for v in self.values for seed in self.seeds
+                for solver in self.solvers]
 
 
 def instances(
@@ -122,7 +153,7 @@ def instances(
     sweep: Sweep | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> list[Instance]:
-    """The grid of instances, sweep value major, seed minor."""
+    """The grid of instances, sweep value major, seed minor, each with every solver."""
     values: Sequence[Scalar | None] = sweep.values if sweep is not None else (None,)
     param = sweep.param if sweep is not None else None
     grid = [(value, seed) for value in values for seed in seeds]
@@ -130,6 +161,141 @@ def instances(
         Instance(i, scenario, dict(overrides or {}), param, value, seed, tuple(solvers))
         for i, (value, seed) in enumerate(grid)
     ]
+
+
+def resolve_options(
+    specs: Mapping[str, SolverSpec], options: Mapping[str, Any] | None
+) -> dict[str, dict[str, Any]]:
+    """Each solver's options from ``options``: ``{solver: {key: value}}`` entries, ``{key: value}`` ones, or both.
+
+    Parameters
+    ----------
+    specs : mapping of str to SolverSpec
+        The benchmarked solvers, by name.
+    options : mapping, optional
+        A value that is a mapping is the options of the solver its key names;
+        any other value is an option of every solver that declares its key.
+        A solver's own entry wins over a shared one.
+
+    Returns
+    -------
+    dict of str to dict
+        The given options per solver, checked and converted as
+        :func:`semopt.solve` would (a solver given none is absent).
+
+    Raises
+    ------
+    SolverError
+        Options for a solver not benchmarked; a shared key no solver declares
+        (the message lists each solver's options); an unknown option or a bad
+        value for one solver (:func:`~semopt.options.parse_options`' message).
+    ArgumentError
+        ``seed`` or ``time_limit`` given as an option: the benchmark sets them.
+    """
+    if options is not None and not isinstance(options, Mapping):
+        raise SolverError(f"`options` must be a mapping, {{solver: {{key: value}}}} or {{key: value}}; "
+                          f"got {options!r}.")
+    own: dict[str, dict[str, Any]] = {}
+    shared: dict[str, Any] = {}
+    for key, value in (options or {}).items():
+        if isinstance(value, Mapping):
+            if key not in specs:
+                raise SolverError(f"Options are given for solver {key!r}, which is not benchmarked; solvers: "
+                                  f"{', '.join(specs)}." + closest(key, specs))
+            own[key] = dict(value)
+        else:
+            shared[key] = value
+    for key in [*shared, *(k for given in own.values() for k in given)]:
+        if key == "seed":
+            raise ArgumentError("Do not give `seed` as a solver option: the benchmark seeds every run from its seeds.")
+        if key == "time_limit":
+            raise ArgumentError("Give the time limit as `time_limit` (--time-limit), not as a solver option.")
+    for key, value in shared.items():
+        takers = [name for name, spec in specs.items() if key in spec.options]
+        if not takers:
+            known = "; ".join(f"{name}: {', '.join(sorted(spec.options)) or '(none)'}" for name, spec in specs.items())
+            every = {option for spec in specs.values() for option in spec.options}
+            raise SolverError(f"No benchmarked solver declares the option {key!r}; known options: {known}."
+                              + closest(key, every))
+        for name in takers:
+            own.setdefault(name, {}).setdefault(key, value)
+    resolved = {}
+    for name, given in own.items():
+        spec = specs[name]
+        checked = parse_options(spec.name, spec.options, given)
+        resolved[name] = {key: checked[key] for key in given}
+    return {name: resolved[name] for name in specs if name in resolved}
+
+
+MAX_SEEDS = 100_000
+"""More seeds than this is refused: it is a typo, and a grid that size would not fit in memory anyway."""
+
+
+def _seed_list(seeds: Any) -> tuple[int, ...]:
+    """``seeds`` as a tuple of ints: ``n`` is ``0..n-1``; a sequence must hold integers."""
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        count = int(seeds)
+        if count < 1:
+            raise ArgumentError(f"Give at least one seed: `seeds` must be >= 1 (seeds 0..n-1) or a list of seeds; "
+                                f"got {count}.")
+        if count > MAX_SEEDS:
+            raise ArgumentError(f"`seeds` = {count} is more than the {MAX_SEEDS} seeds a benchmark takes.")
+        return tuple(range(count))
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable):
+        raise ArgumentError(f"`seeds` must be a number of seeds or a list of integer seeds; got {seeds!r}.")
+    listed = list(seeds)
+    bad = [s for s in listed if not isinstance(s, numbers.Integral) or isinstance(s, bool)]
+    if bad:
+        raise ArgumentError(f"`seeds` must be integers; got {bad[0]!r} among {listed!r}."[:300])
+    if len(listed) > MAX_SEEDS:
+        raise ArgumentError(f"`seeds` lists {len(listed)} seeds, more than the {MAX_SEEDS} a benchmark takes.")
+    return tuple(int(s) for s in listed)
+
+
+def check_overrides_type(overrides: Any) -> None:
+    """Refuse ``overrides`` that are not a mapping (of override names to values), naming what was given.
+
+    Raises
+    ------
+    ScenarioError
+    """
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ScenarioError(f"`overrides` must be a mapping of override names to values, e.g. {{'users': 10}}; "
+                            f"got {overrides!r}."[:300])
+
+
+def _check_solvers(solvers: Any) -> None:
+    if isinstance(solvers, str):
+        raise SolverError(f"`solvers` must be a list of names, not one string; got {solvers!r} "
+                          f"(for one solver: [{solvers!r}]).")
+    if not isinstance(solvers, Sequence) or not all(isinstance(name, str) for name in solvers):
+        raise SolverError(f"`solvers` must be a list of solver names; got {solvers!r}."[:300])
+
+
+def _check_sweep(scenario: str, sweep: Sweep, overrides: Mapping[str, Any]) -> None:
+    if not isinstance(sweep, Sweep):
+        raise SweepError(f"`sweep` must be a Sweep or its text 'PARAM=lo:hi:step'; got {sweep!r}.")
+    known = scenarios.describe(scenario)
+    if sweep.param == "seed":
+        raise SweepError("Cannot sweep `seed`: the benchmark sets it from its seeds.")
+    if sweep.param not in known:
+        raise SweepError(
+            f"Cannot sweep {sweep.param!r}: it is not an override of scenario {scenario!r}; "
+            f"known overrides: {', '.join(sorted(known))}." + closest(sweep.param, known)
+        )
+    if sweep.param in overrides:
+        raise SweepError(f"{sweep.param!r} is both swept and set; give it once.")
+    if not sweep.values:
+        raise SweepError(f"The sweep of {sweep.param!r} has no values.")
+    option = scenarios.spec(scenario).overrides[sweep.param]
+    for value in sweep.values:
+        try:
+            option.check(sweep.param, scenario, value)
+        except SolverError:  # every value is checked now: a bad last value must not wait for the end of the sweep
+            raise SweepError(
+                f"Cannot sweep {sweep.param}={value!r}: the {sweep.param!r} override of scenario {scenario!r} "
+                f"must be {option.describe()}."
+            ) from None
 
 
 def _check(
@@ -147,50 +313,135 @@ def _check(
     if "seed" in overrides:
         raise ScenarioError("Do not set the scenario's `seed`: the benchmark sets it from its seeds.")
     if sweep is not None:
-        if sweep.param == "seed":
-            raise SweepError("Cannot sweep `seed`: the benchmark sets it from its seeds.")
-        if sweep.param not in known:
-            raise SweepError(
-                f"Cannot sweep {sweep.param!r}: it is not an override of scenario {scenario!r}; "
-                f"known overrides: {', '.join(sorted(known))}." + closest(sweep.param, known)
-            )
-        if sweep.param in overrides:
-            raise SweepError(f"{sweep.param!r} is both swept and set; give it once.")
-        if not sweep.values:
-            raise SweepError(f"The sweep of {sweep.param!r} has no values.")
+        _check_sweep(scenario, sweep, overrides)
     if not solvers:
         raise SolverError("Give at least one solver.")
     if len(set(solvers)) != len(solvers):
         raise SolverError(f"A solver is listed twice: {', '.join(solvers)}.")
     if not seeds:
         raise ArgumentError("Give at least one seed.")
+    if len(set(seeds)) != len(seeds):
+        raise ArgumentError(f"A seed is listed twice: {', '.join(map(str, seeds))}.")
+    seed_option = scenarios.spec(scenario).overrides["seed"]
+    for seed in seeds:
+        try:
+            seed_option.check("seed", scenario, seed)
+        except SolverError:
+            raise ScenarioError(f"Cannot use seed {seed!r}: the 'seed' override of scenario {scenario!r} must be "
+                                f"{seed_option.describe()}.") from None
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ArgumentError(f"`workers` must be an integer >= 1; got {workers!r}.")
+
+
+def prepare(
+    scenario: str,
+    solvers: Sequence[str],
+    *,
+    seeds: int | Sequence[int] = 10,
+    sweep: Sweep | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    workers: int = 1,
+    options: Mapping[str, Mapping[str, Any]] | Mapping[str, Any] | None = None,
+    time_limit: float | None = None,
+) -> Plan:
+    """Check a benchmark request and return its :class:`Plan`; nothing runs.
+
+    Parameters are those of :func:`run_bench`.
+
+    Raises
+    ------
+    SemoptError
+        As :func:`run_bench`.
+    """
+    _check_solvers(solvers)
+    check_overrides_type(overrides)
+    seed_list = _seed_list(seeds)
+    fixed = dict(overrides or {})
+    _check(scenario, solvers, seed_list, sweep, fixed, workers)
+    if isinstance(time_limit, str):  # the command line parses its text; from Python a number is expected
+        raise ArgumentError(f"`time_limit` must be a number of seconds, not a string; got {time_limit!r}.")
+    limit = check_time_limit(time_limit) if time_limit is not None else None
     # Build the first instance here: a bad override value or an unknown solver fails now, once.
-    first = dict(overrides)
+    first = dict(fixed)
     if sweep is not None:
         first[sweep.param] = sweep.values[0]
-    problem = scenarios.load(scenario, **first, seed=seeds[0])
-    report_of(problem)  # a malformed report fails here, not in a worker
-    for name in solvers:
-        spec = get_solver(name, problem)
-        check_accepts(spec, problem, parse_options(spec.name, spec.options, {}))
+    problem = scenarios.load(scenario, **first, seed=seed_list[0])
+    report = report_of(problem)  # a malformed report fails here, not in a worker
+    # Whether each solver accepts the instances is not asked: one that refuses one is recorded `refused`.
+    specs = {name: get_solver(name, problem) for name in solvers}
+    resolved = resolve_options(specs, options)
+    if workers > 1:
+        try:
+            pickle.dumps(resolved)
+        except Exception as exc:  # pickle raises many types (PicklingError, TypeError, AttributeError...)
+            raise ArgumentError(f"With workers > 1 the options must be picklable; they are not ({exc}).") from None
+    modules = tuple(dict.fromkeys(spec.func.__module__ for spec in specs.values()
+                                  if not spec.func.__module__.startswith(("semopt.", "__main__"))))
+    return Plan(scenario, tuple(solvers), seed_list, sweep, fixed, resolved, limit, workers, report, modules)
 
 
-def _sequential(work: Sequence[Instance], workers: int) -> Iterator[tuple[int, list[Record]]]:
-    for instance in work:
-        yield instance.index, run_instance(instance)
+def execute(
+    plan: Plan,
+    *,
+    done: Iterable[Record] = (),
+    on_record: Callable[[Record], None] | None = None,
+    progress: ProgressHook | None = None,
+) -> list[Record]:
+    """Run every run of ``plan`` not in ``done``; return all of them, ``done`` ones included, in order.
 
+    Parameters
+    ----------
+    plan : Plan
+        From :func:`prepare`.
+    done : iterable of Record
+        Runs already recorded (a resumed benchmark): not run again.  Records
+        outside the plan are ignored.
+    on_record : callable, optional
+        ``on_record(record)`` in this process as each new run finishes
+        (completion order): the journal writes it down there.
+    progress : callable, optional
+        ``progress(done, total)`` in this process: first with the runs
+        already done, then after each run.
 
-def _processes(work: Sequence[Instance], workers: int) -> Iterator[tuple[int, list[Record]]]:
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        futures = {pool.submit(run_instance, instance): instance.index for instance in work}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-    finally:
-        # On an error or Ctrl-C, drop the instances not started rather than running them all.
-        pool.shutdown(wait=True, cancel_futures=True)
+    Returns
+    -------
+    list of Record
+        One per run of the plan, ordered by sweep value, seed, then solver.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C, after the worker processes are stopped; the records handed
+        to ``on_record`` so far are all that finished.
+    """
+    order = plan.keys()
+    wanted = set(order)
+    have = {key: record for record in done if (key := run_key(record)) in wanted}
+    keys = tuple(m.key for m in plan.report)
+    work = []
+    grid = [(value, seed) for value in plan.values for seed in plan.seeds]
+    for index, (value, seed) in enumerate(grid):
+        todo = tuple(s for s in plan.solvers if ((type(value).__name__, value), seed, s) not in have)
+        if todo:
+            work.append(Instance(index, plan.scenario, plan.overrides, plan.param, value, seed, todo,
+                                 options=plan.options, time_limit=plan.time_limit, metrics=keys))
+    total = plan.total
+    if progress is not None:
+        progress(len(have), total)
+
+    def collect(record: Record) -> None:
+        have[run_key(record)] = record
+        if on_record is not None:
+            on_record(record)
+        if progress is not None:
+            progress(len(have), total)
+
+    if plan.workers == 1:
+        for instance in work:
+            run_instance(instance, on_record=collect)
+    elif work:
+        run_processes(work, min(plan.workers, len(work)), collect, modules=plan.modules)
+    return [have[key] for key in order if key in have]
 
 
 def run_bench(
@@ -201,6 +452,8 @@ def run_bench(
     sweep: Sweep | None = None,
     overrides: Mapping[str, Any] | None = None,
     workers: int = 1,
+    options: Mapping[str, Mapping[str, Any]] | Mapping[str, Any] | None = None,
+    time_limit: float | None = None,
     progress: ProgressHook | None = None,
 ) -> list[Record]:
     """Run every solver in ``solvers`` on the same instances of ``scenario``.
@@ -220,10 +473,17 @@ def run_bench(
     overrides : mapping, optional
         Fixed scenario overrides, e.g. ``{"users": 10}``; not ``seed``.
     workers : int, default 1
-        1 runs in this process; more runs a pool of that many local processes.
+        1 runs in this process; more runs that many local worker processes.
+    options : mapping, optional
+        Solver options: ``{"bcd": {"max_iter": 20}}`` for one solver,
+        ``{"tol": 1e-3}`` for every solver that declares ``tol``, or both
+        (see :func:`resolve_options`).
+    time_limit : float, optional
+        Seconds, passed to every ``semopt.solve``.  A run that takes longer
+        is recorded ``time_limit``; with ``workers > 1`` a run still going
+        after :func:`~semopt.bench.pool.hard_limit` seconds is killed.
     progress : callable, optional
-        ``progress(done, total)``, called in this process after each instance,
-        counted in solver runs.
+        ``progress(done, total)``, called in this process after each run.
 
     Returns
     -------
@@ -236,34 +496,25 @@ def run_bench(
     Raises
     ------
     ScenarioError
-        Unknown scenario, unknown or bad override, ``seed`` overridden.
+        Unknown scenario, unknown or bad override or seed, ``seed`` overridden.
     SweepError
         The swept parameter is not an override of the scenario, is also set,
-        or has no values.
+        has no values or a value out of its range.
     SolverError
         No solver, a solver listed twice, an unknown solver or one that does
-        not apply.
+        not apply to the scenario's problems; an unknown option or a bad value.
     ArgumentError
-        No seeds, or ``workers`` not an integer >= 1.
+        No seeds or one twice, ``workers`` not an integer >= 1, a time limit
+        that is not a finite number > 0.
 
     Notes
     -----
-    Any exception raised while solving (in a worker too) stops the run and
-    propagates: a benchmark does not hide a crashing solver.
+    Every misuse is refused before the first run.  After that, nothing a
+    solver does stops the benchmark: a solver that refuses an instance, raises,
+    overruns the time limit or (with ``workers > 1``) takes its process down
+    is recorded with status ``refused``, ``error`` or ``time_limit`` and a
+    one-line ``message``, and the other runs go on.
     """
-    seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
-    fixed = dict(overrides or {})
-    _check(scenario, solvers, seed_list, sweep, fixed, workers)
-    work = instances(scenario, solvers, seed_list, sweep=sweep, overrides=fixed)
-    total = len(work) * len(solvers)
-    execute = _sequential if workers == 1 else _processes
-    done = 0
-    by_index: dict[int, list[Record]] = {}
-    if progress is not None:
-        progress(0, total)
-    for index, records in execute(work, workers):
-        by_index[index] = records
-        done += len(records)
-        if progress is not None:
-            progress(done, total)
-    return [record for index in sorted(by_index) for record in by_index[index]]
+    plan = prepare(scenario, solvers, seeds=seeds, sweep=sweep, overrides=overrides, workers=workers,
+                   options=options, time_limit=time_limit)
+    return execute(plan, progress=progress)

@@ -12,7 +12,7 @@ returned by :func:`~semopt.bench.runner.scenario_report`.
 
 Examples
 --------
->>> from semopt.bench.records import Metric, Record
+>>> from semopt.bench.records import Metric, Record, is_failure
 >>> rows = [Record("s", None, None, seed, "a", "converged", True, obj, 0.1, {"jain": jain})
 ...         for seed, (obj, jain) in enumerate([(1.0, 0.8), (2.0, 0.9), (3.0, 1.0)])]
 >>> (summary,) = summarize(rows)
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from scipy.special import stdtrit
 
-from semopt.bench.records import Metric, Record
+from semopt.bench.records import Metric, Record, is_failure
 from semopt.bench.sweep import Scalar
 
 __all__ = [
@@ -63,9 +63,11 @@ class Summary:
     scenario, param, value, solver
         What was run (``param`` and ``value`` are ``None`` without a sweep).
     n : int
-        Number of instances.
+        Number of instances (runs), failed ones included.
     objective : float
-        Mean objective.
+        Mean objective over the successful runs (those whose status is not
+        one of :data:`~semopt.bench.records.FAILURES`), as is every mean,
+        interval and share below but ``failure_share``; NaN when none succeeded.
     objective_ci : float
         Half-width of the two-sided confidence interval of the mean
         (Student's t with ``n - 1`` degrees of freedom); NaN when ``n < 2``
@@ -73,7 +75,9 @@ class Summary:
     solve_time : float
         Mean solve time in seconds.
     feasible_share : float
-        Share of instances whose solution is feasible, in [0, 1].
+        Share of successful runs whose solution is feasible, in [0, 1].
+    failure_share : float
+        Share of the ``n`` runs that failed (refused, error, time limit), in [0, 1].
     metrics : dict of str to float
         Each report metric of the records (same keys, same order), aggregated
         over instances by :func:`aggregate`: the arithmetic mean, except for a
@@ -90,6 +94,7 @@ class Summary:
     objective_ci: float
     solve_time: float
     feasible_share: float
+    failure_share: float = 0.0
     metrics: dict[str, float] = field(default_factory=dict)
 
 
@@ -261,12 +266,16 @@ def summarize(records: Iterable[Record], confidence: float = 0.95) -> list[Summa
     -----
     Each metric is aggregated by :func:`aggregate` (mean; geometric mean for
     ``geomean_*`` keys); a metric missing from some records counts as NaN there.
+    Failed runs (:func:`~semopt.bench.records.is_failure`) count in ``n`` and
+    ``failure_share`` only: a refused or crashed run has no objective to
+    average, and a run stopped by the time limit is not comparable to the others.
     """
     out = []
     for by_solver in groups(records).values():
         for solver, rows in by_solver.items():
             first = rows[0]
             keys = dict.fromkeys(key for row in rows for key in row.metrics)
+            kept = [row for row in rows if not is_failure(row)]
             out.append(
                 Summary(
                     scenario=first.scenario,
@@ -274,14 +283,20 @@ def summarize(records: Iterable[Record], confidence: float = 0.95) -> list[Summa
                     value=first.value,
                     solver=solver,
                     n=len(rows),
-                    objective=float(np.mean([r.objective for r in rows])),
-                    objective_ci=confidence_half_width([r.objective for r in rows], confidence),
-                    solve_time=float(np.mean([r.solve_time for r in rows])),
-                    feasible_share=float(np.mean([r.feasible for r in rows])),
-                    metrics={key: aggregate(key, [r.metrics.get(key, math.nan) for r in rows]) for key in keys},
+                    objective=_mean([r.objective for r in kept]),
+                    objective_ci=confidence_half_width([r.objective for r in kept], confidence),
+                    solve_time=_mean([r.solve_time for r in kept]),
+                    feasible_share=_mean([float(r.feasible) for r in kept]),
+                    failure_share=(len(rows) - len(kept)) / len(rows),
+                    metrics={key: aggregate(key, [r.metrics.get(key, math.nan) for r in kept]) for key in keys},
                 )
             )
     return out
+
+
+def _mean(values: Sequence[float]) -> float:
+    """The mean, NaN for no values (numpy would warn)."""
+    return float(np.mean(values)) if values else math.nan
 
 
 def compare(

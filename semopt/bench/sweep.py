@@ -1,4 +1,4 @@
-"""Parsing of command-line values: ``KEY=VALUE`` assignments and ``PARAM=lo:hi:step`` sweeps.
+"""Parsing of command-line values: ``KEY=VALUE`` assignments, ``PARAM=lo:hi:step`` sweeps, solver options.
 
 One scalar grammar serves ``--set``, ``--option`` and list sweeps: a value is an
 ``int`` if it reads as one, else a ``float``, else a ``bool`` (``true`` /
@@ -16,11 +16,17 @@ Sweep(param='users', values=(5, 10, 15, 20))
 (0.1, 0.2, 0.3)
 >>> parse_sweep("fading=true,false")
 Sweep(param='fading', values=(True, False))
+>>> parse_solver_options(["bcd.max_iter=5", "tol=1e-3"])
+{'bcd': {'max_iter': 5}, 'tol': 0.001}
+>>> check_time_limit("2.5")
+2.5
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
+import numbers
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -36,6 +42,8 @@ __all__ = [
     "parse_assignment",
     "parse_assignments",
     "parse_sweep",
+    "parse_solver_options",
+    "check_time_limit",
 ]
 
 Scalar = int | float | bool | str
@@ -80,12 +88,16 @@ def parse_value(text: str) -> Scalar:
     Returns
     -------
     int, float, bool or str
-        Surrounding whitespace is stripped; a string is returned unchanged otherwise.
+        Surrounding whitespace is stripped; a string is returned unchanged otherwise.  A number
+        beyond the float range (``"1e400"``) stays a string rather than becoming ``inf``.
     """
     text = text.strip()
-    for convert in (int, float):
-        with contextlib.suppress(ValueError):  # not a number of this kind: try the next reading
-            return convert(text)
+    with contextlib.suppress(ValueError):  # not a number of this kind: try the next reading
+        return int(text)
+    with contextlib.suppress(ValueError):
+        number = float(text)
+        # 1e400 overflows to inf: keep the text, so that the message refusing it quotes what was typed.
+        return text if math.isinf(number) and "inf" not in text.lower() else number
     lowered = text.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
@@ -213,3 +225,62 @@ def parse_sweep(spec: str) -> Sweep:
             raise SweepError(f"Sweep {spec!r}: the value {value!r} appears twice.")
         seen.add((type(value), value))
     return Sweep(param, values)
+
+
+def parse_solver_options(texts: list[str] | None, *, flag: str = "--option") -> dict[str, Scalar | dict[str, Scalar]]:
+    """Parse repeated ``SOLVER.KEY=VALUE`` (one solver's option) and ``KEY=VALUE`` (every solver's that declares it).
+
+    Parameters
+    ----------
+    texts : list of str, optional
+        The raw arguments.
+    flag : str, default "--option"
+        The flag they came with, quoted in the error messages.
+
+    Returns
+    -------
+    dict
+        ``{solver: {key: value}}`` entries for ``SOLVER.KEY=VALUE`` and
+        ``{key: value}`` entries for ``KEY=VALUE``: the mixed mapping that
+        ``semopt.bench.run(options=...)`` takes.  Whether a solver declares
+        the key is checked there, where the solvers are known.
+
+    Raises
+    ------
+    ArgumentError
+        A malformed assignment, an empty solver or key around the dot, or
+        the same (solver) key twice.
+    """
+    out: dict[str, Scalar | dict[str, Scalar]] = {}
+    for text in texts or []:
+        name, value = parse_assignment(text, flag=flag)
+        solver, dot, key = name.rpartition(".")
+        if dot and (not solver.strip() or not key.strip()):
+            raise ArgumentError(f"{flag} expects SOLVER.KEY=VALUE or KEY=VALUE (e.g. {flag} bcd.max_iter=20); "
+                                f"got {text!r}.")
+        solver, key = solver.strip(), key.strip()
+        target = out.setdefault(solver, {}) if dot else out
+        if not isinstance(target, dict) or (not dot and isinstance(target.get(key), dict)):
+            raise ArgumentError(f"{flag}: {solver or key!r} is given both as a solver (SOLVER.KEY=VALUE) and as an "
+                                f"option (KEY=VALUE).")
+        if key in target:
+            raise ArgumentError(f"{flag} gives {name!r} twice: {target[key]!r} and {value!r}.")
+        target[key] = value
+    return out
+
+
+def check_time_limit(value: object, *, name: str = "`time_limit`") -> float:
+    """A time limit in seconds: a finite number > 0, as a float (a string is parsed first).
+
+    Raises
+    ------
+    ArgumentError
+        Not a number, not finite, or not > 0; the message quotes the value as given.
+    """
+    number = parse_value(value) if isinstance(value, str) else value
+    if isinstance(number, numbers.Real) and not isinstance(number, bool):
+        with contextlib.suppress(OverflowError):  # an int beyond the float range is not a time limit either
+            seconds = float(number)
+            if math.isfinite(seconds) and seconds > 0:
+                return seconds
+    raise ArgumentError(f"{name} must be a finite number of seconds > 0; got {value!r}.")

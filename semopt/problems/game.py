@@ -57,7 +57,7 @@ from semopt.capabilities import Traits
 from semopt.errors import InvalidProblemError
 from semopt.models.terminal import GLOBAL_COLUMNS, TABLE_COLUMNS, TerminalModel, TerminalParameters
 from semopt.problems.base import FEASIBILITY_RTOL, Problem
-from semopt.result import Evaluation
+from semopt.result import Evaluation, SolutionIO
 
 __all__ = ["SemanticGame", "GameSolution", "GameTrace", "GameTraceSolution", "ACTIONS"]
 
@@ -65,7 +65,7 @@ ACTIONS = ("resolution", "compression", "power")
 
 
 @dataclass
-class GameSolution:
+class GameSolution(SolutionIO):
     """A strategy profile of :class:`SemanticGame` (``actions`` is part of the contract).
 
     Attributes
@@ -368,6 +368,7 @@ class SemanticGame(Problem):
     # ------------------------------------------------------------------ judging
     def evaluate(self, solution: GameSolution) -> Evaluation:
         """Welfare, every bound violated, and the figures of the paper's §3.1 (the certificate is separate)."""
+        self.check_state()
         if not isinstance(solution, GameSolution):
             raise InvalidProblemError(f"`solution` must be a GameSolution; got {type(solution).__name__}.")
         a = as_float_array("solution.actions", solution.actions, (self.n_terminals, 3))
@@ -392,7 +393,7 @@ class SemanticGame(Problem):
 
 
 @dataclass
-class GameTraceSolution:
+class GameTraceSolution(SolutionIO):
     """A run over a :class:`GameTrace` (``actions`` is judged by ``evaluate``).
 
     Attributes
@@ -485,6 +486,7 @@ class GameTrace(Problem):
 
     def evaluate(self, solution: GameTraceSolution) -> Evaluation:
         """Mean welfare per frame, bound violations, and the robustness figures of the paper's §3.1."""
+        self.check_state()
         if not isinstance(solution, GameTraceSolution):
             raise InvalidProblemError(f"`solution` must be a GameTraceSolution; got {type(solution).__name__}.")
         a = as_float_array("solution.actions", solution.actions, (self.n_steps, self.n_terminals, 3))

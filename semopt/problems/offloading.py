@@ -53,29 +53,21 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from semopt._validation import as_float_array, as_int_array, check_scalar
+from semopt._validation import as_bool_array, as_float_array, as_int_array, check_scalar, quote
 from semopt.capabilities import Traits
 from semopt.errors import InvalidProblemError
 from semopt.models.latency import user_delays
 from semopt.models.offloading import OffloadingModel, UserTerms
 from semopt.problems.base import FEASIBILITY_RTOL, Problem
-from semopt.result import Evaluation
+from semopt.result import Evaluation, SolutionIO
 
 __all__ = ["SemanticOffloading", "OffloadingSolution", "REWARDS"]
 
 REWARDS = ("eq8", "priority")
 
 
-def _array(name: str, value: Any) -> np.ndarray:
-    """``np.asarray`` that reports ragged or non-numeric input as an InvalidProblemError."""
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InvalidProblemError(f"`{name}` must be a rectangular array of numbers; got {value!r:.80}.") from None
-
-
 @dataclass
-class OffloadingSolution:
+class OffloadingSolution(SolutionIO):
     """A solution of :class:`SemanticOffloading` (field names are part of the contract).
 
     Attributes
@@ -178,16 +170,17 @@ class SemanticOffloading(Problem):
     # ----------------------------------------------------------------- data
     def validate(self) -> None:
         """Check every field; normalise arrays. Raises :class:`InvalidProblemError`."""
-        gain = _array("gain", self.gain)
+        # One checked copy of the largest array (a second would raise the peak by a third).
+        gain = as_float_array("gain", self.gain, low=0.0)
         if gain.ndim != 3 or 0 in gain.shape:
             raise InvalidProblemError(
                 f"`gain` must be a non-empty array of shape (users, base_stations, subcarriers); "
-                f"got shape {gain.shape}."
+                f"got {quote(self.gain)} of shape {gain.shape}."
             )
         u, k, n = gain.shape
-        self.gain = as_float_array("gain", gain, low=0.0)
+        self.gain = gain
         self.distance = as_float_array("distance", self.distance, (u, k), low=0.0)
-        tasks = _array("data_bits", self.data_bits)
+        tasks = as_float_array("data_bits", self.data_bits)
         if tasks.ndim != 1 or tasks.size == 0:
             raise InvalidProblemError(f"`data_bits` must be a non-empty 1-D array; got shape {tasks.shape}.")
         i = tasks.size
@@ -209,6 +202,11 @@ class SemanticOffloading(Problem):
                                             low_inclusive=False)
         self.reward_scale = check_scalar("reward_scale", self.reward_scale, low=0.0, low_inclusive=False)
         self.reward_offset = check_scalar("reward_offset", self.reward_offset)
+        if not self.noise > np.finfo(float).tiny:  # eq 1 divides by it: an underflow to 0 is no noise at all
+            raise InvalidProblemError(
+                f"The noise per subcarrier, `bandwidth` x `noise_psd` / subcarriers = {self.bandwidth:g} x "
+                f"{self.noise_psd:g} / {self.n_subcarriers}, must be a normal positive number; got {self.noise!r}."
+            )
         if self.reward not in REWARDS:
             raise InvalidProblemError(f"`reward` must be one of {REWARDS}; got {self.reward!r}.")
         if self.exit_point is not None:
@@ -328,25 +326,21 @@ class SemanticOffloading(Problem):
         u, k, n = self.gain.shape
         assoc = as_int_array("solution.assoc", solution.assoc, (u,))
         carrier = as_int_array("solution.carrier", solution.carrier, (k, n))
-        semantic = np.asarray(solution.semantic)
-        if semantic.shape != (u,) or semantic.dtype.kind not in "biu" or not np.isin(semantic, (0, 1)).all():
-            raise InvalidProblemError(
-                f"`solution.semantic` must be a bool array of shape ({u},); got {semantic!r}."
-            )
+        semantic = as_bool_array("solution.semantic", solution.semantic, (u,))
         try:
-            compute = np.asarray(solution.compute)
+            compute = np.array(solution.compute)
             if compute.dtype.kind not in "biuf":
                 raise TypeError
             compute = compute.astype(float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InvalidProblemError(
-                f"`solution.compute` must be an array of real numbers; got {solution.compute!r}."
+                f"`solution.compute` must be an array of real numbers; got {solution.compute!r:.80}."
             ) from None
         if compute.shape != (u,):
             raise InvalidProblemError(
                 f"`solution.compute` must have shape ({u},); got shape {compute.shape}."
             )
-        return OffloadingSolution(assoc, carrier, semantic.astype(bool), compute)
+        return OffloadingSolution(assoc, carrier, semantic, compute)
 
     def evaluate(self, solution: OffloadingSolution) -> Evaluation:
         """Score a solution: objective (9a) and every violated constraint of (9b)-(9i).
@@ -356,6 +350,7 @@ class SemanticOffloading(Problem):
         negative or excess compute, missed deadlines, users without
         subcarrier) is reported as a named violation.
         """
+        self.check_state()
         sol = self._coerce(solution)
         u_count, k_count, _ = self.gain.shape
         violations: list[str] = []

@@ -50,14 +50,14 @@ from typing import Any, ClassVar
 import networkx as nx
 import numpy as np
 
-from semopt._validation import as_float_array, check_scalar
+from semopt._validation import as_bool_array, as_float_array, as_int_array, check_scalar, quote
 from semopt.capabilities import Traits
 from semopt.errors import InvalidProblemError
 from semopt.models.channel import shannon_rate
 from semopt.models.networks import Network
 from semopt.models.split import LayerCosts, layer_costs, placement_cost, transfers, weighted_costs
 from semopt.problems.base import FEASIBILITY_RTOL, Problem
-from semopt.result import Evaluation
+from semopt.result import Evaluation, SolutionIO
 
 __all__ = ["SplitInference", "SplitSolution", "DynamicSplit", "DynamicSplitSolution", "OBJECTIVES",
            "ADDITIVE_OBJECTIVES", "CONSTRAINTS", "LayerCosts"]
@@ -70,7 +70,7 @@ CONSTRAINTS = ("energy_budget", "deadline", "memory")
 
 
 @dataclass
-class SplitSolution:
+class SplitSolution(SolutionIO):
     """A solution of :class:`SplitInference` (field names are part of the contract).
 
     Attributes
@@ -174,9 +174,16 @@ class SplitInference(Problem):
     def validate(self) -> None:
         """Check every field; normalise arrays. Raises :class:`InvalidProblemError`."""
         if not isinstance(self.network, Network):
-            raise InvalidProblemError(f"`network` must be a Network; got {type(self.network).__name__}.")
+            hint = (f" (build one with semopt.models.networks.build({self.network!r}))"
+                    if isinstance(self.network, str) else "")
+            raise InvalidProblemError(f"`network` must be a Network; got {quote(self.network)} "
+                                      f"({type(self.network).__name__}){hint}.")
         self._check_graph()
-        m = np.asarray(self.device_flops).size
+        try:
+            m = np.asarray(self.device_flops, dtype=float).size
+        except (TypeError, ValueError, OverflowError):
+            raise InvalidProblemError(f"`device_flops` must be a number or one number per user; "
+                                      f"got {self.device_flops!r:.80}.") from None
         if m == 0:
             raise InvalidProblemError("`device_flops` must name at least one user; got an empty array.")
         def per_user(name: str, value: Any, **bounds: Any) -> np.ndarray:
@@ -353,20 +360,16 @@ class SplitInference(Problem):
         if not isinstance(solution, SplitSolution):
             raise InvalidProblemError(f"`solution` must be a SplitSolution; got {type(solution).__name__}.")
         m, n = self.n_users, self.n_layers
-        placement = np.asarray(solution.placement)
-        if placement.shape != (m, n) or placement.dtype.kind not in "biu" or not np.isin(placement, (0, 1)).all():
-            raise InvalidProblemError(
-                f"`solution.placement` must be a bool array of shape ({m}, {n}); got shape {placement.shape}."
-            )
+        placement = as_bool_array("solution.placement", solution.placement, (m, n))
         bw = as_float_array("solution.bandwidth", solution.bandwidth, (m,))
         cp = as_float_array("solution.compute", solution.compute, (m,))
-        ex = np.asarray(solution.exit)
-        if ex.shape != (m,):
-            raise InvalidProblemError(f"`solution.exit` must have shape ({m},); got shape {ex.shape}.")
-        return SplitSolution(placement.astype(bool), ex.astype(np.int64), bw, cp)
+        # A non-integer exit is no exit at all: refused, never truncated to a feasible one.
+        ex = as_int_array("solution.exit", solution.exit, (m,))
+        return SplitSolution(placement, ex, bw, cp)
 
     def evaluate(self, solution: SplitSolution) -> Evaluation:
         """Objective and every violated constraint (downset, shares, energy, memory, deadline)."""
+        self.check_state()
         sol = self._coerce(solution)
         violations: list[str] = []
         for bad in np.flatnonzero((sol.exit < -1) | (sol.exit >= self.n_exits)):
@@ -383,10 +386,12 @@ class SplitInference(Problem):
         for name, arr in (("bandwidth", sol.bandwidth), ("compute", sol.compute)):
             for bad in np.flatnonzero(arr < 0):
                 violations.append(f"({name}) user {bad}: {name} {arr[bad]:.6g} < 0")
-        if sol.bandwidth.sum() > self.bandwidth * (1 + FEASIBILITY_RTOL):
-            violations.append(f"(bandwidth) sum of shares {sol.bandwidth.sum():.6g} Hz > {self.bandwidth:.6g} Hz")
-        if sol.compute.sum() > self.edge_flops * (1 + FEASIBILITY_RTOL):
-            violations.append(f"(compute) sum of shares {sol.compute.sum():.6g} > edge {self.edge_flops:.6g} FLOP/s")
+        with np.errstate(over="ignore"):  # shares near the float limit sum to inf: still a named violation
+            bandwidth_sum, compute_sum = sol.bandwidth.sum(), sol.compute.sum()
+        if bandwidth_sum > self.bandwidth * (1 + FEASIBILITY_RTOL):
+            violations.append(f"(bandwidth) sum of shares {bandwidth_sum:.6g} Hz > {self.bandwidth:.6g} Hz")
+        if compute_sum > self.edge_flops * (1 + FEASIBILITY_RTOL):
+            violations.append(f"(compute) sum of shares {compute_sum:.6g} > edge {self.edge_flops:.6g} FLOP/s")
         sol.exit = exits
         latency, energy, memory = self.user_figures(sol)
         for m in range(self.n_users):
@@ -455,7 +460,7 @@ class SplitInference(Problem):
 
 
 @dataclass
-class DynamicSplitSolution:
+class DynamicSplitSolution(SolutionIO):
     """``placement: bool[T, L]``: the device set of each step."""
 
     placement: np.ndarray
@@ -500,9 +505,9 @@ class DynamicSplit(Problem):
     def validate(self) -> None:
         if not isinstance(self.base, SplitInference):
             raise InvalidProblemError(f"`base` must be a SplitInference; got {type(self.base).__name__}.")
+        self.base.validate()  # first: its sizes are read from its validated arrays
         if self.base.n_users != 1:
             raise InvalidProblemError(f"`base` must have one user; got {self.base.n_users}.")
-        self.base.validate()
         trace = np.atleast_1d(self.trace)
         if trace.ndim != 1 or trace.size == 0:
             raise InvalidProblemError(f"`trace` must be a non-empty 1-D array; got shape {trace.shape}.")
@@ -537,15 +542,11 @@ class DynamicSplit(Problem):
 
     def evaluate(self, solution: DynamicSplitSolution) -> Evaluation:
         """Objective (latency over the trace plus reconfigurations) and every violated constraint."""
+        self.check_state()
         if not isinstance(solution, DynamicSplitSolution):
             raise InvalidProblemError(
                 f"`solution` must be a DynamicSplitSolution; got {type(solution).__name__}.")
-        placement = np.asarray(solution.placement)
-        shape = (self.n_steps, self.n_layers)
-        if placement.shape != shape or placement.dtype.kind not in "biu":
-            raise InvalidProblemError(f"`solution.placement` must be a bool array of shape {shape}; "
-                                      f"got shape {placement.shape}.")
-        placement = placement.astype(bool)
+        placement = as_bool_array("solution.placement", solution.placement, (self.n_steps, self.n_layers))
         violations: list[str] = []
         per_step = np.empty(self.n_steps)
         for t in range(self.n_steps):

@@ -47,15 +47,24 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from semopt.errors import ScenarioError
+from semopt.limits import Footprint
 from semopt.models.channel import db_to_linear, dbm_to_watt
 from semopt.options import Option
 from semopt.problems.game import GameTrace, SemanticGame
-from semopt.scenarios._registry import register_scenario
+from semopt.scenarios._registry import MAX_SEED, register_scenario
 
-__all__ = ["build", "build_fluctuation", "register_all", "weights", "DEVICES"]
+__all__ = ["build", "build_fluctuation", "footprint", "fluctuation_footprint", "register_all", "weights", "DEVICES"]
+
+# Per-field ceilings, far above any study (the paper has 5 terminals and 200 frames); the memory guard
+# (`footprint`) is the finer check.
+MAX_TERMINALS = 100_000
+MAX_STEPS = 10_000_000
 
 DEVICES = {
     # sense J/pixel, encode J/pixel, encode s/pixel, rated W
@@ -79,29 +88,29 @@ def weights(battery: np.ndarray, priority: np.ndarray, alpha: float, beta: float
 def _overrides(terminals: int = 5, priority: float = 1.0, priority_spread: float = 0.5,
                device: str = "jetson-nano") -> dict[str, Option]:
     return {
-        "terminals": Option(terminals, "int", "Number of terminals N.", low=1),
+        "terminals": Option(terminals, "int", "Number of terminals N.", low=1, high=MAX_TERMINALS),
         "device": Option(device, "choice", "Terminal hardware ('mixed' alternates jetson-nano and rpi4).",
                          choices=(*DEVICES, "mixed")),
-        "snr_db": Option(20.0, "float", "Mean SNR at full power, dB."),
-        "snr_spread_db": Option(6.0, "float", "Std of the per-terminal SNR around snr_db, dB.", low=0.0),
+        "snr_db": Option(20.0, "float", "Mean SNR at full power, dB.", low=-100.0, high=100.0),
+        "snr_spread_db": Option(6.0, "float", "Std of the per-terminal SNR around snr_db, dB.", low=0.0, high=30.0),
         "battery": Option(0.8, "float", "Battery level in (0, 1].", low=0.0, low_open=True, high=1.0),
-        "priority": Option(priority, "float", "Mean task priority (1 = normal).", low=0.0),
+        "priority": Option(priority, "float", "Mean task priority (1 = normal).", low=0.0, high=1e3),
         "priority_spread": Option(priority_spread, "float", "Priorities are uniform in priority x [1 - spread, "
                                   "1 + spread] (terminals watch scenes of different importance).", low=0.0, high=1.0),
-        "alpha": Option(0.4, "float", "Base weight of R_power.", low=0.0),
-        "beta": Option(0.4, "float", "Base weight of R_task.", low=0.0),
-        "gamma": Option(0.2, "float", "Base weight of R_coop (0: the ablation R_coop = 0).", low=0.0),
-        "bandwidth": Option(1e6, "float", "Uplink band per terminal, Hz.", low=0.0, low_open=True),
+        "alpha": Option(0.4, "float", "Base weight of R_power.", low=0.0, high=1e3),
+        "beta": Option(0.4, "float", "Base weight of R_task.", low=0.0, high=1e3),
+        "gamma": Option(0.2, "float", "Base weight of R_coop (0: the ablation R_coop = 0).", low=0.0, high=1e3),
+        "bandwidth": Option(1e6, "float", "Uplink band per terminal, Hz.", low=1.0, high=1e12),
         "interference": Option(0.04, "float", "Total coupling of the shared channel: each of the N - 1 others "
                                "couples with interference / (N - 1), so the load per terminal does not grow with N.",
-                               low=0.0),
-        "fps": Option(30.0, "float", "Frames per second.", low=0.0, low_open=True),
-        "eta": Option(10.0, "float", "Weight of the Jain index in R_coop.", low=0.0),
-        "zeta": Option(2.0, "float", "Weight of the congestion in R_coop.", low=0.0),
-        "k_task": Option(10.0, "float", "k2 of R_task.", low=0.0),
+                               low=0.0, high=1e3),
+        "fps": Option(30.0, "float", "Frames per second.", low=1e-3, high=1e4),
+        "eta": Option(10.0, "float", "Weight of the Jain index in R_coop.", low=0.0, high=1e6),
+        "zeta": Option(2.0, "float", "Weight of the congestion in R_coop.", low=0.0, high=1e6),
+        "k_task": Option(10.0, "float", "k2 of R_task.", low=0.0, high=1e6),
         "certify": Option(True, "bool", "semopt.solve certifies every answer with the Nash gap (nash_gap in its "
                           "metrics); false skips the certificate."),
-        "seed": Option(0, "int", "Seed of the per-terminal SNR draws.", low=0),
+        "seed": Option(0, "int", "Seed of the per-terminal SNR draws.", low=0, high=MAX_SEED),
     }
 
 
@@ -139,11 +148,11 @@ def _fluctuation_overrides() -> dict[str, Option]:
     out.pop("battery")
     out.pop("certify")  # a trace is judged frame by frame, with no equilibrium certificate
     out.update({
-        "steps": Option(200, "int", "Frames of the run.", low=2),
-        "change_at": Option(100, "int", "Frame of the resource drop.", low=1),
+        "steps": Option(200, "int", "Frames of the run.", low=2, high=MAX_STEPS),
+        "change_at": Option(100, "int", "Frame of the resource drop.", low=1, high=MAX_STEPS),
         "battery_before": Option(0.8, "float", "Battery before the drop.", low=0.0, low_open=True, high=1.0),
         "battery_after": Option(0.2, "float", "Battery after the drop.", low=0.0, low_open=True, high=1.0),
-        "snr_drop_db": Option(15.0, "float", "SNR drop at change_at, dB (20 -> 5 dB).", low=0.0),
+        "snr_drop_db": Option(15.0, "float", "SNR drop at change_at, dB (20 -> 5 dB).", low=0.0, high=200.0),
     })
     return out
 
@@ -167,14 +176,29 @@ def build_fluctuation(*, steps: int, change_at: int, battery_before: float, batt
                      info={"change_at": change_at, "seed": common["seed"]})
 
 
+def footprint(params: Mapping[str, Any]) -> Footprint:
+    """Memory to build a game: about 37 x 8 bytes per terminal measured (``tests/test_limits.py``)."""
+    return Footprint([("per-terminal arrays", 48 * 8 * params["terminals"])])
+
+
+def fluctuation_footprint(params: Mapping[str, Any]) -> Footprint:
+    """Memory to build a trace: about 9.4 x 8 bytes per terminal and frame measured (gains, weights)."""
+    n, steps = params["terminals"], params["steps"]
+    return Footprint([("per-frame gains and weights", 12 * 8 * n * steps), ("per-terminal arrays", 96 * 8 * n)])
+
+
 def register_all() -> None:
+    sizes = ("terminals",)
     register_scenario("semantic-game", problem=SemanticGame, overrides=_overrides(),
-                      summary="5 Jetson-Nano-like terminals choosing resolution, compression and power.")(build)
+                      summary="5 Jetson-Nano-like terminals choosing resolution, compression and power.",
+                      footprint=footprint, sizes=sizes)(build)
     register_scenario("semantic-game-conflict", problem=SemanticGame,
                       overrides=_overrides(priority=2.0, priority_spread=0.0),
-                      summary="Table 2 task conflict: 5 terminals, all high priority (beta doubled).")(build)
+                      summary="Table 2 task conflict: 5 terminals, all high priority (beta doubled).",
+                      footprint=footprint, sizes=sizes)(build)
     register_scenario("semantic-game-heterogeneous", problem=SemanticGame, overrides=_overrides(device="mixed"),
-                      summary="Table 2 heterogeneous terminals: Jetson-Nano-like and RPi4-like, alternating.")(build)
+                      summary="Table 2 heterogeneous terminals: Jetson-Nano-like and RPi4-like, alternating.",
+                      footprint=footprint, sizes=sizes)(build)
     register_scenario("semantic-game-fluctuation", problem=GameTrace, overrides=_fluctuation_overrides(),
-                      summary="Table 2 / Fig 6: battery 80 % -> 20 % and SNR 20 -> 5 dB at frame 100 of 200.")(
-        build_fluctuation)
+                      summary="Table 2 / Fig 6: battery 80 % -> 20 % and SNR 20 -> 5 dB at frame 100 of 200.",
+                      footprint=fluctuation_footprint, sizes=("terminals", "steps"))(build_fluctuation)

@@ -72,16 +72,19 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
+from semopt.limits import Footprint
 from semopt.models.channel import channel_gains, dbm_to_watt
 from semopt.models.layers import extraction_flops, recognition_flops, reconstruction_flops
 from semopt.options import Option
 from semopt.problems.offloading import SemanticOffloading
-from semopt.scenarios._registry import register_scenario
+from semopt.scenarios._registry import MAX_SEED, register_scenario
 
-__all__ = ["build", "register_all", "PAPER_EDGE_CAPACITY", "COMPUTE_BOUND_FACTOR"]
+__all__ = ["build", "footprint", "register_all", "PAPER_EDGE_CAPACITY", "COMPUTE_BOUND_FACTOR"]
 
 PAPER_EDGE_CAPACITY = 2048 * 0.96e9
 PAPER_LOCAL_CAPACITY = 256 * 0.96e9
@@ -90,29 +93,36 @@ COMPUTE_BOUND_FACTOR = 16
 EXIT_RATES = np.array([0.1868, 0.2736, 0.5396])
 EXIT_DEPTHS = np.array([3, 4, 5])
 MIN_DISTANCE_M = 10.0
+# Per-field ceilings, far above any study (the paper has U = 20, K = 4, N = 32, I = 15); the memory guard
+# (`footprint`) catches combinations of sizes that stay under them.
+MAX_USERS = 100_000
+MAX_BASE_STATIONS = 10_000
+MAX_SUBCARRIERS = 100_000
+MAX_TASKS = 100_000
 
 
 def _overrides(edge_capacity: float) -> dict[str, Option]:
     return {
-        "users": Option(20, "int", "Number of users U.", low=1),
-        "base_stations": Option(4, "int", "Number of BSs K.", low=1),
-        "subcarriers": Option(32, "int", "Subcarriers per BS N.", low=1),
-        "tasks": Option(15, "int", "Number of task types I.", low=1),
+        "users": Option(20, "int", "Number of users U.", low=1, high=MAX_USERS),
+        "base_stations": Option(4, "int", "Number of BSs K.", low=1, high=MAX_BASE_STATIONS),
+        "subcarriers": Option(32, "int", "Subcarriers per BS N.", low=1, high=MAX_SUBCARRIERS),
+        "tasks": Option(15, "int", "Number of task types I.", low=1, high=MAX_TASKS),
         "exits": Option(3, "int", "Early-exit points M (1 = no early exit).", low=1, high=3),
-        "edge_capacity": Option(edge_capacity, "float", "F_k in cycles/s.", low=0.0, low_open=True),
-        "local_capacity": Option(PAPER_LOCAL_CAPACITY, "float", "f^L in cycles/s.", low=0.0, low_open=True),
-        "bandwidth": Option(32e6, "float", "Total uplink bandwidth per BS in Hz.", low=0.0, low_open=True),
-        "power": Option(0.1, "float", "Transmit power per subcarrier in W.", low=0.0, low_open=True),
-        "noise_dbm_hz": Option(-174.0, "float", "N_0 in dBm/Hz."),
-        "carrier_hz": Option(2.4e9, "float", "Carrier frequency in Hz.", low=0.0, low_open=True),
-        "area": Option(500.0, "float", "Side of the square area in m.", low=0.0, low_open=True),
-        "shadowing_db": Option(8.0, "float", "Std of log-normal shadowing in dB.", low=0.0),
+        "edge_capacity": Option(edge_capacity, "float", "F_k in cycles/s.", low=1.0, high=1e18),
+        "local_capacity": Option(PAPER_LOCAL_CAPACITY, "float", "f^L in cycles/s.", low=1.0, high=1e18),
+        "bandwidth": Option(32e6, "float", "Total uplink bandwidth per BS in Hz.", low=1.0, high=1e12),
+        "power": Option(0.1, "float", "Transmit power per subcarrier in W.", low=1e-9, high=1e3),
+        "noise_dbm_hz": Option(-174.0, "float", "N_0 in dBm/Hz.", low=-300.0, high=0.0),
+        "carrier_hz": Option(2.4e9, "float", "Carrier frequency in Hz (eq 27 is a sub-6 GHz model).",
+                             low=1e8, high=1e11),
+        "area": Option(500.0, "float", "Side of the square area in m.", low=1.0, high=1e5),
+        "shadowing_db": Option(8.0, "float", "Std of log-normal shadowing in dB.", low=0.0, high=30.0),
         "fading": Option(True, "bool", "Per-subcarrier Rayleigh fading."),
-        "compression_max": Option(5.0, "float", "Upper end of eps in (1, max].", low=1.0, low_open=True),
+        "compression_max": Option(5.0, "float", "Upper end of eps in (1, max].", low=1.0, low_open=True, high=1e6),
         "reward": Option("eq8", "choice", "Reward: eq 8 or priority-weighted.", choices=("eq8", "priority")),
-        "reward_scale": Option(1.0, "float", "C_1.", low=0.0, low_open=True),
-        "reward_offset": Option(0.0, "float", "C_2."),
-        "seed": Option(0, "int", "Seed of every random draw of the instance.", low=0),
+        "reward_scale": Option(1.0, "float", "C_1.", low=0.0, low_open=True, high=1e6),
+        "reward_offset": Option(0.0, "float", "C_2.", low=-1e6, high=1e6),
+        "seed": Option(0, "int", "Seed of every random draw of the instance.", low=0, high=MAX_SEED),
     }
 
 
@@ -209,10 +219,29 @@ def build(
     )
 
 
+def footprint(params: Mapping[str, Any]) -> Footprint:
+    """Memory to build an instance, from its sizes (:mod:`semopt.limits`).
+
+    Measured with ``tracemalloc`` (``tests/test_limits.py``): the peak of
+    building and validating is 2.1 x 8 bytes per channel gain (the gains,
+    the shadowing and fading draws, the validated copy) and about 23 x 8
+    bytes per task; the factors here round those up.
+    """
+    users, bss, subcarriers, tasks = (params[k] for k in ("users", "base_stations", "subcarriers", "tasks"))
+    return Footprint([
+        ("channel gains", 3 * 8 * users * bss * subcarriers),
+        ("distances", 4 * 8 * users * bss),
+        ("users", 16 * 8 * users),
+        ("task table", 32 * 8 * tasks),
+    ])
+
+
 def register_all() -> None:
+    sizes = ("users", "base_stations", "subcarriers", "tasks")
     register_scenario("semantic-mec", problem=SemanticOffloading, overrides=_overrides(PAPER_EDGE_CAPACITY),
-                      summary="Zheng et al. Tables III-IV: 4 BSs, 20 users, 32 subcarriers, 15 tasks.")(build)
+                      summary="Zheng et al. Tables III-IV: 4 BSs, 20 users, 32 subcarriers, 15 tasks.",
+                      footprint=footprint, sizes=sizes)(build)
     register_scenario("semantic-mec-compute-bound", problem=SemanticOffloading,
                       overrides=_overrides(PAPER_EDGE_CAPACITY / COMPUTE_BOUND_FACTOR),
                       summary="semantic-mec with F_k / 16: computation about half of the delay, where its "
-                      "allocation matters most under eq 8.")(build)
+                      "allocation matters most under eq 8.", footprint=footprint, sizes=sizes)(build)

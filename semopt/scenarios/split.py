@@ -41,35 +41,44 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
+from semopt.errors import ScenarioError
+from semopt.limits import Footprint
 from semopt.models import networks
 from semopt.options import Option
 from semopt.problems.split import OBJECTIVES, DynamicSplit, SplitInference
-from semopt.scenarios._registry import register_scenario
+from semopt.scenarios._registry import MAX_SEED, register_scenario
 
-__all__ = ["build", "build_dynamic", "register_all", "EXIT_ACCURACY"]
+__all__ = ["build", "build_dynamic", "footprint", "dynamic_footprint", "register_all", "EXIT_ACCURACY"]
 
 EXIT_ACCURACY = {"b-alexnet": (0.66, 0.73, 0.815)}
+# Per-field ceilings, far above any study; the memory guard (`footprint`) is the finer check.
+MAX_USERS = 100_000
+MAX_STEPS = 10_000_000
 
 
 def _overrides(network: str) -> dict[str, Option]:
     return {
         "network": Option(network, "choice", "The DNN.", choices=tuple(networks.names()),
                           aliases=tuple(networks.ALIASES.items())),
-        "users": Option(1, "int", "Number of users M sharing the edge.", low=1),
-        "bandwidth": Option(10e6, "float", "Total uplink bandwidth in Hz.", low=0.0, low_open=True),
-        "snr_db": Option(0.0, "float", "Uplink SNR in dB (0 dB: 1 bit/s/Hz)."),
-        "device_flops": Option(100e9, "float", "Device FLOP/s.", low=0.0, low_open=True),
-        "device_power": Option(10.0, "float", "Device compute power in W.", low=0.0),
-        "memory": Option(4e9, "float", "Device memory for parameters in bytes.", low=0.0),
-        "tx_power": Option(0.2, "float", "Transmit power in W.", low=0.0),
-        "edge_flops": Option(20e12, "float", "Edge FLOP/s.", low=0.0, low_open=True),
+        "users": Option(1, "int", "Number of users M sharing the edge.", low=1, high=MAX_USERS),
+        "bandwidth": Option(10e6, "float", "Total uplink bandwidth in Hz.", low=1.0, high=1e12),
+        "snr_db": Option(0.0, "float", "Uplink SNR in dB (0 dB: 1 bit/s/Hz).", low=-100.0, high=100.0),
+        "device_flops": Option(100e9, "float", "Device FLOP/s.", low=1.0, high=1e18),
+        "device_power": Option(10.0, "float", "Device compute power in W.", low=0.0, high=1e4),
+        "memory": Option(4e9, "float", "Device memory for parameters in bytes.", low=0.0, high=1e15),
+        "tx_power": Option(0.2, "float", "Transmit power in W.", low=0.0, high=1e3),
+        "edge_flops": Option(20e12, "float", "Edge FLOP/s.", low=1.0, high=1e20),
         "objective": Option("latency", "choice", "What to minimise.", choices=OBJECTIVES),
         "energy_budget": Option(None, "float", "Device energy budget per user in J.", low=0.0, low_open=True,
-                                none_ok=True),
-        "deadline": Option(None, "float", "Latency limit per user in s.", low=0.0, low_open=True, none_ok=True),
-        "seed": Option(0, "int", "Seed of the per-user SNR draws.", low=0),
+                                high=1e9, none_ok=True),
+        "deadline": Option(None, "float", "Latency limit per user in s.", low=0.0, low_open=True, high=1e9,
+                           none_ok=True),
+        "seed": Option(0, "int", "Seed of the per-user SNR draws.", low=0, high=MAX_SEED),
     }
 
 
@@ -77,6 +86,9 @@ def build(*, network: str, users: int, bandwidth: float, snr_db: float, device_f
           device_power: float, memory: float, tx_power: float, edge_flops: float, objective: str,
           energy_budget: float | None, deadline: float | None, seed: int) -> SplitInference:
     """Build one split-inference instance (see the module docstring for every default)."""
+    if objective == "accuracy" and network not in EXIT_ACCURACY:
+        raise ScenarioError(f"objective='accuracy' needs a network with early exits and their accuracies "
+                            f"({', '.join(EXIT_ACCURACY)}); got network={network!r}.")
     rng = np.random.default_rng(seed)
     snr = np.full(users, snr_db) + (rng.normal(0.0, 3.0, users) if users > 1 else 0.0)
     return SplitInference(
@@ -101,10 +113,22 @@ def register_all() -> None:
     for name in networks.names():
         register_scenario(f"split-{name}", problem=SplitInference, overrides=_overrides(name),
                           summary=f"Split inference of {name}: Jetson-Nano-like device, RTX-4090-like edge.",
-                          aliases=(f"split-{old[name]}",) if name in old else ())(build)
+                          aliases=(f"split-{old[name]}",) if name in old else (),
+                          footprint=footprint, sizes=("users",))(build)
     register_scenario("split-dynamic", problem=DynamicSplit, overrides=_dynamic_overrides(),
                       summary="A bandwidth trace and a reconfiguration cost: per-step vs offline splits.",
-                      )(build_dynamic)
+                      footprint=dynamic_footprint, sizes=("steps",))(build_dynamic)
+
+
+def footprint(params: Mapping[str, Any]) -> Footprint:
+    """Memory to build an instance: about 15 x 8 bytes per user measured (``tests/test_limits.py``), plus
+    the network's tables."""
+    return Footprint([("per-user arrays", 20 * 8 * params["users"]), ("network", 2**20)])
+
+
+def dynamic_footprint(params: Mapping[str, Any]) -> Footprint:
+    """Memory to build a trace: about 3.1 x 8 bytes per step measured, plus the network's tables."""
+    return Footprint([("bandwidth trace", 4 * 8 * params["steps"]), ("network", 2**20)])
 
 
 def _dynamic_overrides() -> dict[str, Option]:
@@ -113,13 +137,13 @@ def _dynamic_overrides() -> dict[str, Option]:
     out = {k: v for k, v in base.items() if k in keep}
     out.update({
         "bandwidth": Option(8e6, "float", "Bandwidth (Hz) at the first step (near the all-device / all-edge "
-                            "break-even of alexnet on the slow device).", low=0.0, low_open=True),
+                            "break-even of alexnet on the slow device).", low=1.0, high=1e12),
         "device_flops": Option(10e9, "float", "Device FLOP/s (slow enough that the best split moves).",
-                               low=0.0, low_open=True),
-        "steps": Option(100, "int", "Length T of the trace.", low=1),
-        "volatility": Option(0.15, "float", "Std of the per-step change of log10(bandwidth).", low=0.0),
+                               low=1.0, high=1e18),
+        "steps": Option(100, "int", "Length T of the trace.", low=1, high=MAX_STEPS),
+        "volatility": Option(0.15, "float", "Std of the per-step change of log10(bandwidth).", low=0.0, high=10.0),
         "reconfiguration": Option(0.005, "float", "Cost of changing the split, in objective units (s).",
-                                  low=0.0),
+                                  low=0.0, high=1e9),
     })
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 import semopt
 from semopt.algorithms.enumeration import downsets
 from semopt.analysis import split_user_cost as user_cost
-from semopt.errors import InvalidProblemError, SolverError
+from semopt.errors import InvalidProblemError, ScenarioError, SolverError
 from semopt.models import networks
 from semopt.models.networks import Network
 from semopt.problems.split import SplitInference
@@ -269,8 +271,10 @@ def test_accuracy_never_falls_as_the_deadline_loosens():
 def test_accuracy_objective_errors():
     with pytest.raises(SolverError, match="early-exit"):
         semopt.solve(_b_alexnet(deadline=0.01), "mincut")
-    with pytest.raises(InvalidProblemError, match="exit_accuracy"):
+    with pytest.raises(ScenarioError, match="objective='accuracy'.*b-alexnet.*network='alexnet'"):
         semopt.scenarios.load("split-alexnet", objective="accuracy")
+    with pytest.raises(InvalidProblemError, match="exit_accuracy"):
+        dataclasses.replace(_b_alexnet(deadline=0.01), exit_accuracy=None)
 
 
 @pytest.mark.parametrize("network", ["alexnet", "resnet18", "b-alexnet"])

@@ -44,14 +44,20 @@ from semopt.registry import register_solver
 from semopt.result import SolverOutput, Status
 from semopt.solvers.game.fixed_strategy import FIXED_STRATEGIES
 
-__all__ = ["GamePlay", "play", "initial_profile", "cycle_note", "maximise_welfare", "INITS", "GRID",
+__all__ = ["GamePlay", "play", "initial_profile", "cycle_note", "maximise_welfare", "INITS", "GRID", "MAX_GRID",
            "best_response_kernel"]
 
 INITS = ("random", *FIXED_STRATEGIES)
 #: Points per axis of a best response's scan.  9 missed a narrow second basin on a few random instances
 #: (the certificate flagged them); 13 found it on every one tried, for about twice the cost.
 GRID = 13
+MAX_GRID = 200
+"""The finest scan: a 200^3 table of utilities is 64 MB, and each scan of each terminal fills one."""
 _PEAKS = 4
+MAX_POLLS = 20_000
+"""Polls of one compass search at most.  A polish takes a few thousand; with utilities of huge magnitude
+(``eta`` = 5e5) float noise can make a ridge look ever-rising at the finest steps, and without a cap one best
+response took seconds, past any time limit."""
 
 
 def initial_profile(problem: SemanticGame, init: str, rng: np.random.Generator) -> np.ndarray:
@@ -66,10 +72,12 @@ def initial_profile(problem: SemanticGame, init: str, rng: np.random.Generator) 
 @njit(cache=True)
 def _compass_kernel(table, glob, i, interference, s_minus, q_minus, start, value, step, step_tol):
     best = start.copy()
-    while step > step_tol:
+    polls = 0
+    while step > step_tol and polls < MAX_POLLS:
         moved = False
         for axis in range(3):
             for sign in (-1.0, 1.0):
+                polls += 1
                 trial = best.copy()
                 trial[axis] = min(1.0, max(0.0, trial[axis] + sign * step))
                 v = unit_utility_kernel(table, glob, i, trial[0], trial[1], trial[2], interference, s_minus, q_minus)
@@ -112,10 +120,12 @@ def _compass(value: Callable[[np.ndarray], float], start: np.ndarray, current: f
              step_tol: float) -> tuple[np.ndarray, float]:
     """Numpy twin of the kernel's compass search: poll +-step per axis, halve the step when nothing improves."""
     best = start.copy()
-    while step > step_tol:
+    polls = 0
+    while step > step_tol and polls < MAX_POLLS:
         moved = False
         for axis in range(3):
             for sign in (-1.0, 1.0):
+                polls += 1
                 trial = best.copy()
                 trial[axis] = min(1.0, max(0.0, trial[axis] + sign * step))
                 v = value(trial)
@@ -266,7 +276,8 @@ def maximise_welfare(problem: SemanticGame, starts: list[np.ndarray]) -> tuple[n
     "init": Option("random", "choice", "Starting profile (random: uniform in each box, from the seed; uniform: "
                    "the box centre, as the 'uniform' solver plays).", choices=INITS,
                    aliases=(("center", "uniform"),)),
-    "grid": Option(GRID, "int", "Points per axis of each best response's scan.", low=2),
+    "grid": Option(GRID, "int", "Points per axis of each best response's scan (a grid^3 "
+                   "table per scan).", low=2, high=MAX_GRID),
     "engine": Option("auto", "choice", "numba (default model only), numpy, or auto.",
                      choices=("auto", "numba", "numpy")),
     "reference": Option("auto", "choice", "Social optimum for the price of anarchy: 'auto' (up to 20 terminals), "

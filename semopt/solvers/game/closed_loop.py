@@ -26,7 +26,7 @@ from semopt.options import Option
 from semopt.problems.game import GameTrace, GameTraceSolution
 from semopt.registry import register_solver
 from semopt.result import SolverOutput, Status
-from semopt.solvers.game.best_response import GRID, initial_profile, play
+from semopt.solvers.game.best_response import GRID, MAX_GRID, initial_profile, play
 
 __all__ = ["track_equilibria"]
 
@@ -60,7 +60,8 @@ def track_equilibria(trace: GameTrace, *, grid: int = GRID, max_rounds: int = 10
 
 _COMMON = {
     "band": Option(0.02, "float", "Settling band, relative to the final value.", low=0.0, low_open=True),
-    "grid": Option(GRID, "int", "Points per axis of each best response's scan.", low=2),
+    "grid": Option(GRID, "int", "Points per axis of each best response's scan (a grid^3 "
+                   "table per scan).", low=2, high=MAX_GRID),
 }
 
 

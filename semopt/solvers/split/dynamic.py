@@ -20,11 +20,16 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
 import numpy as np
 
 from semopt.algorithms.dynamic_programming import viterbi
 from semopt.algorithms.enumeration import count_downsets, downsets
 from semopt.algorithms.mincut import min_cut_placement
+from semopt.limits import Footprint, format_bytes, max_bytes
 from semopt.options import Option
 from semopt.problems.split import DynamicSplit, DynamicSplitSolution
 from semopt.registry import register_solver
@@ -48,10 +53,25 @@ def greedy_dynamic(problem: DynamicSplit, *, rng: np.random.Generator, time_limi
                         "best split of every step on its own")
 
 
+def _working_set(problem: DynamicSplit, options: Mapping[str, Any]) -> str | None:
+    """Refuse a trace whose steps x candidates tables (costs, back pointers) would exceed the memory guard."""
+    limit = options["max_candidates"]
+    count = count_downsets(problem.base.graph_for(), limit)
+    # Beyond max_candidates the candidates are the distinct per-step cuts: at most one per step, plus two.
+    candidates = count if count <= limit else min(problem.n_steps + 2, limit)
+    need = Footprint([("step costs", 8 * problem.n_steps * candidates),
+                      ("back pointers", 8 * problem.n_steps * candidates)])
+    if need.total > max_bytes():
+        return (f"its tables of {problem.n_steps} steps x {candidates} candidate device sets would need about "
+                f"{format_bytes(need.total)}, more than the memory guard of {format_bytes(max_bytes())}; "
+                f"shorten the trace (`steps`), lower `max_candidates`, or use 'greedy'")
+    return None
+
+
 @register_solver("dp", problems=(DynamicSplit,), exact=True, options={
     "max_candidates": Option(5000, "int", "Use every downset as a candidate when there are at most this many.",
                              low=1),
-}, capabilities=UNCONSTRAINED_ADDITIVE)
+}, capabilities=replace(UNCONSTRAINED_ADDITIVE, check=_working_set))
 def dp(problem: DynamicSplit, *, rng: np.random.Generator, time_limit: float | None,
        max_candidates: int) -> SolverOutput:
     """Offline optimum over the trace by dynamic programming (reconfiguration cost included)."""

@@ -79,6 +79,12 @@ def build_user_milp(problem: SplitInference, m: int, bandwidth: float, compute: 
     return model, x
 
 
+def _cbc_seconds(deadline: Deadline) -> float | None:
+    """CBC's ``timeLimit``: what is left of the budget, at least a millisecond (CBC reads 0 as no limit)."""
+    left = deadline.remaining()
+    return None if left is None else max(left, 1e-3)
+
+
 @register_solver("milp", problems=(SplitInference,), exact=True, requires=("pulp",), options={
     "gap": Option(1e-9, "float", "Relative MIP gap at which CBC stops.", low=0.0),
 }, capabilities=Capabilities(objectives=ADDITIVE_OBJECTIVES))
@@ -102,7 +108,7 @@ def milp(problem: SplitInference, *, rng: np.random.Generator, time_limit: float
         # PuLP 3 ships CBC as PULP_CBC_CMD (deprecated for PuLP 4, hence the pin pulp<4).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            solver = pulp.PULP_CBC_CMD(msg=False, gapRel=gap, timeLimit=deadline.remaining())
+            solver = pulp.PULP_CBC_CMD(msg=False, gapRel=gap, timeLimit=_cbc_seconds(deadline))
         model.solve(solver)
         state = pulp.LpStatus[model.status]
         if state == "Infeasible":
