@@ -88,7 +88,7 @@ def deviation_gains(game: SemanticGame, actions: Any, *, grid: int = 17, peaks: 
     >>> gains.shape, bool(gains.max() > 0)
     ((2,), True)
     """
-    a = np.asarray(actions, dtype=float)
+    a = game.profile(actions)
     n = game.n_terminals
     cube = unit_cube(grid)
     current = game.utilities(a)

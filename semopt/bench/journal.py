@@ -241,6 +241,8 @@ def read_folder(folder: str | Path) -> Folder:
     JournalError
         No such folder, no ``records.csv`` in it, or a malformed file.
     """
+    if not isinstance(folder, (str, os.PathLike)):
+        raise JournalError(f"A benchmark folder is given by its path (a str or a Path); got {folder!r:.80}.")
     path = Path(folder)
     if not path.is_dir():
         raise JournalError(f"No benchmark folder at {str(path)!r}.")

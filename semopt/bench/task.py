@@ -82,21 +82,16 @@ def describe_exception(exc: BaseException) -> str:
     return one_line(f"{type(exc).__name__}{': ' + text if text else ''}{where}")
 
 
+def _record(instance: Instance, solver: str, **outcome: Any) -> Record:
+    """The row of ``solver`` on ``instance``: where it ran, then ``outcome`` (status, objective...)."""
+    return Record(scenario=instance.scenario, param=instance.param, value=instance.value, seed=instance.seed,
+                  solver=solver, **outcome)
+
+
 def failed_record(instance: Instance, solver: str, status: str, message: str, solve_time: float) -> Record:
     """The record of a run that gave no answer: NaN objective and metrics, not feasible."""
-    return Record(
-        scenario=instance.scenario,
-        param=instance.param,
-        value=instance.value,
-        seed=instance.seed,
-        solver=solver,
-        status=status,
-        feasible=False,
-        objective=math.nan,
-        solve_time=solve_time,
-        metrics=dict.fromkeys(instance.metrics, math.nan),
-        message=one_line(message),
-    )
+    return _record(instance, solver, status=status, feasible=False, objective=math.nan, solve_time=solve_time,
+                   metrics=dict.fromkeys(instance.metrics, math.nan), message=one_line(message))
 
 
 def _run_one(problem: Any, instance: Instance, solver: str) -> Record:
@@ -117,19 +112,8 @@ def _run_one(problem: Any, instance: Instance, solver: str) -> Record:
         late = f"took {result.solve_time:.3g} s, past the time limit of {limit:g} s"
         message = f"{late}; {message}" if message else late
         status = Status.TIME_LIMIT
-    return Record(
-        scenario=instance.scenario,
-        param=instance.param,
-        value=instance.value,
-        seed=instance.seed,
-        solver=solver,
-        status=status,
-        feasible=result.feasible,
-        objective=result.objective,
-        solve_time=result.solve_time,
-        metrics=metrics,
-        message=one_line(message),
-    )
+    return _record(instance, solver, status=status, feasible=result.feasible, objective=result.objective,
+                   solve_time=result.solve_time, metrics=metrics, message=one_line(message))
 
 
 def run_instance(

@@ -272,9 +272,13 @@ class SemanticGame(Problem):
 
     def loads(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(received power g_i p_i, payload bits)`` of every terminal: what the others' aggregates sum."""
-        a = np.asarray(actions, dtype=float)
+        a = self.profile(actions)
         received = self.channel_gain * a[:, 2]
         return received, self.model.bits(self.parameters(), np.arange(self.n_terminals), a[:, 0], a[:, 1])
+
+    def profile(self, actions: Any, name: str = "actions") -> np.ndarray:
+        """``actions`` as a finite float[N, 3]; anything else is an :class:`InvalidProblemError` naming ``name``."""
+        return as_float_array(name, actions, (self.n_terminals, 3))
 
     def terms(self, actions: np.ndarray) -> dict[str, Any]:
         """Per-terminal quantities of a whole profile, straight from the definitions (the reference path).
@@ -283,7 +287,7 @@ class SemanticGame(Problem):
         ``latency``, ``fidelity``, ``task`` and ``utility``, and the scalars
         ``jain`` and ``congestion``.
         """
-        a = np.asarray(actions, dtype=float)
+        a = self.profile(actions)
         idx = np.arange(self.n_terminals)
         received = self.channel_gain * a[:, 2]
         out: dict[str, Any] = self._physics(idx, a[..., 0], a[..., 1], a[..., 2],

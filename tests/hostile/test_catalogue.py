@@ -590,6 +590,22 @@ def _bench_bad_toml(tmp: Path) -> Any:
 
 
 add("bench:scenario_bad_toml_file", _bench_bad_toml, ScenarioError, "users", "[3]")
+add("bench:load_not_a_path", lambda tmp: semopt.bench.load(5), SemoptError, "5")
+add("bench:load_no_folder", lambda tmp: semopt.bench.load(tmp / "nowhere"), SemoptError, "nowhere")
+
+
+# =========================================================================== the game's public judges
+
+_GAME = semopt.scenarios.load("semantic-game", terminals=2, seed=0)
+add("game:utilities_a_string", lambda tmp: _GAME.utilities("x"), InvalidProblemError, "actions", "'x'")
+add("game:utilities_wrong_shape", lambda tmp: _GAME.utilities(np.ones((5, 3))), InvalidProblemError,
+    "actions", "(2, 3)")
+add("game:utilities_nan", lambda tmp: _GAME.utilities(np.full((2, 3), np.nan)), InvalidProblemError,
+    "actions", "nan")
+add("analysis:nash_gap_a_string", lambda tmp: semopt.analysis.nash_gap(_GAME, "x"), InvalidProblemError,
+    "actions", "'x'")
+add("analysis:deviation_gains_ragged", lambda tmp: semopt.analysis.deviation_gains(_GAME, [[1, 2, 3], [1]]),
+    InvalidProblemError, "actions")
 
 
 # =========================================================================== the CLI
