@@ -36,9 +36,10 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import numbers
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,6 +231,10 @@ def resolve_options(
 MAX_SEEDS = 100_000
 """More seeds than this is refused: it is a typo, and a grid that size would not fit in memory anyway."""
 
+MAX_RUNS = 1_000_000
+"""More solver runs than this (sweep values x seeds x solvers) is refused before the first: their records
+alone would take about a gigabyte, and the sweep days."""
+
 
 def _seed_list(seeds: Any) -> tuple[int, ...]:
     """``seeds`` as a tuple of ints: ``n`` is ``0..n-1``; a sequence must hold integers."""
@@ -243,12 +248,14 @@ def _seed_list(seeds: Any) -> tuple[int, ...]:
         return tuple(range(count))
     if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable):
         raise ArgumentError(f"`seeds` must be a number of seeds or a list of integer seeds; got {seeds!r}.")
-    listed = list(seeds)
+    if isinstance(seeds, Sized) and len(seeds) > MAX_SEEDS:  # before listing them: range(10**9) is no typo to copy
+        raise ArgumentError(f"`seeds` lists {len(seeds)} seeds, more than the {MAX_SEEDS} a benchmark takes.")
+    listed = list(itertools.islice(seeds, MAX_SEEDS + 1))
     bad = [s for s in listed if not isinstance(s, numbers.Integral) or isinstance(s, bool)]
     if bad:
         raise ArgumentError(f"`seeds` must be integers; got {bad[0]!r} among {listed!r}."[:300])
     if len(listed) > MAX_SEEDS:
-        raise ArgumentError(f"`seeds` lists {len(listed)} seeds, more than the {MAX_SEEDS} a benchmark takes.")
+        raise ArgumentError(f"`seeds` lists more than the {MAX_SEEDS} seeds a benchmark takes.")
     return tuple(int(s) for s in listed)
 
 
@@ -358,6 +365,10 @@ def prepare(
     seed_list = _seed_list(seeds)
     fixed = dict(overrides or {})
     _check(scenario, solvers, seed_list, sweep, fixed, workers)
+    runs = (len(sweep.values) if sweep is not None else 1) * len(seed_list) * len(solvers)
+    if runs > MAX_RUNS:
+        raise ArgumentError(f"This benchmark would make {runs} solver runs (sweep values x seeds x solvers), more "
+                            f"than the {MAX_RUNS} one benchmark takes; split it, or use fewer `seeds`.")
     if isinstance(time_limit, str):  # the command line parses its text; from Python a number is expected
         raise ArgumentError(f"`time_limit` must be a number of seconds, not a string; got {time_limit!r}.")
     limit = check_time_limit(time_limit) if time_limit is not None else None

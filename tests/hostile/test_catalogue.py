@@ -10,6 +10,7 @@ problem or a solution also check that the bad call changed neither.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import subprocess
 import sys
 from collections.abc import Callable
@@ -590,6 +591,14 @@ def _bench_bad_toml(tmp: Path) -> Any:
 
 
 add("bench:scenario_bad_toml_file", _bench_bad_toml, ScenarioError, "users", "[3]")
+add("bench:seeds_a_huge_range", lambda tmp: semopt.bench.run("semantic-mec", ["uc"], seeds=range(10**9), quiet=True),
+    ArgumentError, "seeds", "1000000000")
+add("bench:seeds_an_endless_iterator",
+    lambda tmp: semopt.bench.run("semantic-mec", ["uc"], seeds=itertools.count(), quiet=True), ArgumentError,
+    "seeds", "100000")
+add("bench:too_many_runs", lambda tmp: semopt.bench.run("semantic-mec", ["uc", "fa"], seeds=100_000,
+                                                        sweep="users=1:1000:1", quiet=True),
+    ArgumentError, "200000000 solver runs")
 add("bench:load_not_a_path", lambda tmp: semopt.bench.load(5), SemoptError, "5")
 add("bench:load_no_folder", lambda tmp: semopt.bench.load(tmp / "nowhere"), SemoptError, "nowhere")
 
