@@ -24,6 +24,7 @@ REFERENCE = {
     "split-dynamic": dict(steps=10, seed=1),
     "semantic-game": dict(terminals=3, seed=1),
     "semantic-game-fluctuation": dict(terminals=3, steps=20, change_at=10, seed=1),
+    "qoe-offloading": dict(users=3, subchannels=2, seed=1),
 }
 
 
@@ -53,6 +54,8 @@ def test_every_problem_family_has_solvers():
     assert {"bcd", "exhaustive", "linear", "ftm", "fa", "uc"} <= set(names)
     split = semopt.available_solvers(_problem("split-b-alexnet"))
     assert {"exhaustive", "greedy", "lagrangian", "milp", "mincut"} <= set(split)
+    qoe = semopt.available_solvers(_problem("qoe-offloading"))
+    assert {"exact", "exhaustive", "bcd", "local", "semantic-unaware", "discrete", "random"} <= set(qoe)
 
 
 @pytest.mark.parametrize("scenario, solver", CASES)

@@ -6,6 +6,8 @@
                           lagrangian, bcd, best-response, early-exit; greedy and dp over a trace
 :mod:`.game`              ``SemanticGame``, ``GameTrace``: best-response, social-optimum,
                           max-quality, min-power, uniform; closed-loop, open-loop
+:mod:`.qoe`               ``QoEOffloading``: exact, exhaustive, bcd, semantic-unaware, discrete,
+                          local, random
 ========================  ===================================================================
 
 Each module registers named solvers that compose the techniques of
@@ -65,6 +67,6 @@ __all__ = [
 ]
 
 # Importing the families runs their @register_solver decorators.
-from semopt.solvers import game, offloading, split  # noqa: E402  (after the API they use)
+from semopt.solvers import game, offloading, qoe, split  # noqa: E402  (after the API they use)
 
-__all__ += ["game", "offloading", "split"]
+__all__ += ["game", "offloading", "qoe", "split"]
