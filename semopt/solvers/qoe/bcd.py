@@ -52,12 +52,25 @@ def _start_loads(problem: QoEOffloading, starts: int, rng: np.random.Generator) 
 def run_bcd(problem: QoEOffloading, rng: np.random.Generator, time_limit: float | None, grid: Grid, *,
             max_iter: int, starts: int, callback: Callable[..., Any] | None, polish: bool,
             label: str) -> SolverOutput:
-    """The driver of ``bcd`` and its restrictions on the oracle's ``grid``."""
+    """The driver of ``bcd`` and its restrictions on the oracle's ``grid``.
+
+    From each start, iterate ``L <- load(plan(L))``.  When a plan recurs
+    without being a fixed point (the load swings between "everyone offloads"
+    and "nobody does", as with the server's whole energy charged to each
+    offloader), bisect on L instead: ``load(plan(L))`` does not increase with
+    L (values fall as the load grows), so the fixed point lies between the
+    largest L whose plan asks for more and the smallest whose plan asks for
+    less; a plan made at L with a load of at most L is feasible at it.
+    """
     oracle = Oracle(problem, grid)
     loop = Loop(max_iter=max_iter, callback=callback, time_limit=time_limit)
-    best_value, best_plan = judge(problem, oracle, np.full(problem.n_users, -1))[0], np.full(problem.n_users, -1)
+    local = np.full(problem.n_users, -1)
+    best_value, best_plan = judge(problem, oracle, local)[0], local
+    resolution = 1e-3 * max(problem.server_load(np.ones(problem.n_users, bool)), 1.0)
     for load in _start_loads(problem, starts, rng):
         seen: set[bytes] = set()
+        below, above = -np.inf, np.inf  # loads whose plans asked for more / for at most that load
+        bisecting = False
         while loop.running():
             values = oracle.values(load)
             plan = assign_with_outside(values.offload - values.local[:, None])
@@ -65,14 +78,25 @@ def run_bcd(problem: QoEOffloading, rng: np.random.Generator, time_limit: float 
             if value > best_value:
                 best_value, best_plan = value, plan
             loop.record(max(best_value, -1e300), sol, may_stop=False)
+            own = problem.server_load(plan >= 0)
+            if own == load:
+                break  # a fixed point
+            if own > load:
+                below = max(below, load)
+            else:
+                above = min(above, load)
             key = plan.tobytes()
-            if key in seen:
-                break  # the plan recurs: this start has reached its fixed point (or cycle)
+            bisecting = bisecting or key in seen
             seen.add(key)
-            load = problem.server_load(plan >= 0)
+            if not bisecting:
+                load = own
+            elif np.isfinite(below) and np.isfinite(above) and above - below > resolution:
+                load = 0.5 * (below + above)
+            else:
+                break
         if loop.status is not None:
             break
-    loop.converge(f"{label}: every start reached a recurring plan")
+    loop.converge(f"{label}: every start reached a fixed point or bracketed it")
     return loop.output(finish(oracle, best_plan, polish), {"starts": float(starts)})
 
 
