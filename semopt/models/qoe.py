@@ -102,6 +102,13 @@ class QoEModel:
         """Eq 4: ``t^S = sum of the offloaders' l^S / c_s`` (every offloader finishes then)."""
         return float(load_flops) / self.server_flops_per_s
 
+    def server_energy_of(self, users: Any, load_flops: float) -> np.ndarray:
+        """Eq 7-8 as read: the server energy charged to an offloader, whole (``"total"``) or its share."""
+        if self.server_energy == "total":
+            return np.broadcast_to(self.server_power * self.server_time(load_flops),
+                                   np.shape(self.server_flops[users])).astype(float)
+        return self.server_power * self.server_flops[users] / self.server_flops_per_s
+
     def offload(self, users: Any, gain: Any, power: Any, freq: Any, mu: Any, load_flops: float) -> Figures:
         """Eq 1-9 for offloaders on sub-channels of gains ``gain``, with the server's load ``load_flops``.
 
@@ -117,10 +124,7 @@ class QoEModel:
         extract = np.where(raw, 0.0, self.extraction_flops[users]
                            / (np.where(raw, 1.0, mu) ** self.extraction_exponent[users] * self.user_flops_per_hz * f))
         t_server = self.server_time(load_flops)
-        if self.server_energy == "total":
-            e_server = self.server_power * t_server
-        else:  # the user's proportional share of the server's work
-            e_server = self.server_power * self.server_flops[users] / self.server_flops_per_s
+        e_server = self.server_energy_of(users, load_flops)
         delay = transmit + extract + t_server
         energy = self.kappa_user * extract * f ** 3 + p * transmit + e_server
         accuracy = (self.local_accuracy[users] * mu ** self.accuracy_exponent[users]
