@@ -274,6 +274,11 @@ class QoEOffloading(Problem):
         return self._figures(sol)
 
     def _figures(self, sol: QoESolution) -> Figures:
+        # Out-of-box powers and clocks are named violations; their figures may be NaN or inf, silently.
+        with np.errstate(all="ignore"):
+            return self._raw_figures(sol)
+
+    def _raw_figures(self, sol: QoESolution) -> Figures:
         model = self.model()
         users = np.arange(self.n_users)
         local = model.local(users, sol.freq)
@@ -343,17 +348,18 @@ class QoEOffloading(Problem):
         return Evaluation(objective, not violations, violations, self._metrics(sol, fig, qoe, floor))
 
     def _metrics(self, sol: QoESolution, fig: Figures, qoe: np.ndarray, floor: np.ndarray) -> dict[str, float]:
-        with np.errstate(invalid="ignore"):
+        with np.errstate(all="ignore"):
             penalty = (np.maximum((fig.delay - self.latency_max) / self.latency_max, 0.0)
                        + np.maximum((fig.energy - self.energy_max) / self.energy_max, 0.0)
                        + np.maximum((floor - fig.accuracy) / np.where(floor > 0, floor, 1.0), 0.0))
+            means = {key: float(np.mean(value)) for key, value in
+                     (("mean_delay", fig.delay), ("mean_energy", fig.energy), ("mean_accuracy", fig.accuracy))}
+            mean_mu = float(np.mean(sol.mu[sol.offload])) if sol.offload.any() else 1.0
         m: dict[str, float] = {
             "mean_qoe": float(np.mean(qoe)),
-            "mean_delay": float(np.mean(fig.delay)),
-            "mean_energy": float(np.mean(fig.energy)),
-            "mean_accuracy": float(np.mean(fig.accuracy)),
+            **means,
             "offload_share": float(np.mean(sol.offload)),
-            "mean_mu": float(np.mean(sol.mu[sol.offload])) if sol.offload.any() else 1.0,
+            "mean_mu": mean_mu,
             "server_time": self.model().server_time(self.server_load(sol.offload)),
             "reward_eq12": float(np.sum(qoe - penalty)),
         }

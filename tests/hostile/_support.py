@@ -325,7 +325,7 @@ def deadline(seconds: float, flag: dict[str, bool] | None = None) -> Iterator[No
 
 # --------------------------------------------------------------------------- one small instance per family
 
-FAMILIES = ("offloading", "split", "dynamic", "game", "trace")
+FAMILIES = ("offloading", "split", "dynamic", "game", "trace", "qoe")
 
 
 @functools.cache
@@ -348,6 +348,9 @@ def _instance(family: str) -> tuple[Any, Any]:
     elif family == "trace":
         problem = load("semantic-game-fluctuation", terminals=3, steps=4, change_at=2)
         solution = GameTraceSolution(np.broadcast_to(problem.base.low, (4, 3, 3)).copy())
+    elif family == "qoe":
+        problem = load("qoe-offloading", users=3, subchannels=2, seed=1)
+        solution = semopt.solve(problem, "bcd", seed=0).solution
     else:
         raise KeyError(family)
     verdict = problem.evaluate(solution)

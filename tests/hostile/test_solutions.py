@@ -33,6 +33,7 @@ from semopt.problems import (
     GameSolution,
     GameTraceSolution,
     OffloadingSolution,
+    QoESolution,
     SplitSolution,
 )
 from semopt.result import Evaluation
@@ -48,8 +49,11 @@ FIELDS = [
     ("dynamic", "placement", "bool"),
     ("game", "actions", "float"),
     ("trace", "actions", "float"),
+    ("qoe", "offload", "bool"), ("qoe", "channel", "int"), ("qoe", "power", "float"), ("qoe", "freq", "float"),
+    ("qoe", "mu", "float"),
 ]
-SOLUTION_TYPES = [OffloadingSolution, SplitSolution, DynamicSplitSolution, GameSolution, GameTraceSolution]
+SOLUTION_TYPES = [OffloadingSolution, SplitSolution, DynamicSplitSolution, GameSolution, GameTraceSolution,
+                  QoESolution]
 
 
 def judge(problem: Any, solution: Any, field: str | None, *, must_raise: bool) -> Evaluation | None:
@@ -155,7 +159,8 @@ def test_malformed_field(family: str, field: str, kind: str, label: str, must_ra
 @pytest.mark.parametrize("wrong", ["none", "dict", "string", "other_family", "namespace"])
 def test_not_a_solution(family: str, wrong: str) -> None:
     problem, solution = instance(family)
-    other = {"offloading": "split", "split": "game", "dynamic": "trace", "game": "offloading", "trace": "dynamic"}
+    other = {"offloading": "split", "split": "game", "dynamic": "trace", "game": "offloading", "trace": "dynamic",
+             "qoe": "offloading"}
     value = {"none": None, "dict": dict(vars(solution)), "string": "solution",
              "other_family": instance(other[family])[1],
              "namespace": type("Fake", (), dict(vars(solution)))()}[wrong]
@@ -383,6 +388,13 @@ MUTATIONS = [
     Mutation("trace.weights[0,0,0]=-1", "trace", "weights", _poke("weights", (0, 0, 0), -1.0)),
     Mutation("trace.base=none", "trace", "base", _set("base", None)),
     Mutation("trace.base.low[0,0]=-1", "trace", "low", _poke("base.low", (0, 0), -1.0)),
+    # qoe
+    Mutation("qoe.gain[0,0]=nan", "qoe", "gain", _poke("gain", (0, 0), np.nan)),
+    Mutation("qoe.energy_max[0]=-1", "qoe", "energy_max", _poke("energy_max", (0,), -1.0)),
+    Mutation("qoe.mu_min[0]=0", "qoe", "mu_min", _poke("mu_min", (0,), 0.0)),
+    Mutation("qoe.weights[0,0]=5", "qoe", "weights", _poke("weights", (0, 0), 5.0)),
+    Mutation("qoe.server_energy=bogus", "qoe", "server_energy", _set("server_energy", "bogus")),
+    Mutation("qoe.bandwidth=string", "qoe", "bandwidth", _set("bandwidth", "10 MHz")),
 ]
 
 
