@@ -39,6 +39,18 @@ GAME_FIGURES = (
     "game_pareto_front.png",
     "game_rounds_jain.png",
 )
+QOE_NOTEBOOK = ROOT / "notebooks" / "qoe_offloading.ipynb"
+QOE_FIGURES = (
+    "qoe_fig08_bandwidth.png",
+    "qoe_fig09_noise.png",
+    "qoe_fig10_users.png",
+    "qoe_fig11_mu_min.png",
+    "qoe_fig12_schemes.png",
+    "qoe_fig13_tasks.png",
+    "qoe_fig14_weight_delay.png",
+    "qoe_fig15_weight_energy.png",
+    "qoe_fig16_weight_accuracy.png",
+)
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +79,9 @@ def _execute(path: Path, kernel_name: str) -> None:
 
 
 @pytest.mark.parametrize(("notebook", "figures"),
-                         [(NOTEBOOK, FIGURES), (SPLIT_NOTEBOOK, SPLIT_FIGURES), (GAME_NOTEBOOK, GAME_FIGURES)],
-                         ids=["semantic_offloading", "split_inference", "semantic_game"])
+                         [(NOTEBOOK, FIGURES), (SPLIT_NOTEBOOK, SPLIT_FIGURES), (GAME_NOTEBOOK, GAME_FIGURES),
+                          (QOE_NOTEBOOK, QOE_FIGURES)],
+                         ids=["semantic_offloading", "split_inference", "semantic_game", "qoe_offloading"])
 def test_notebook_runs(notebook: Path, figures: tuple[str, ...], kernel_name: str, tmp_path: Path,
                        monkeypatch) -> None:
     out = tmp_path / "out"

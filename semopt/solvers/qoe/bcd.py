@@ -33,7 +33,7 @@ from semopt.solvers.qoe.plans import finish, judge
 __all__ = ["run_bcd", "BCD_OPTIONS"]
 
 BCD_OPTIONS = {
-    "max_iter": Option(50, "int", "Load updates at most, over all starts.", low=1),
+    "max_iter": Option(200, "int", "Load updates at most, over all starts (50 users need about 55).", low=1),
     "starts": Option(4, "int", "Starts: no load, everyone offloading, then random offloader sets.", low=1,
                      high=1000),
     "callback": CALLBACK,

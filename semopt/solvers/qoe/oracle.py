@@ -78,7 +78,10 @@ class Oracle:
         if grid.raw:
             points.append(np.stack(np.meshgrid(p, [problem.freq_ref], [np.inf], indexing="ij"), -1).reshape(-1, 3))
         self.points = np.vstack(points)  # columns p, f, mu-unit (inf marks raw offloading)
-        local_f = np.unique(np.append(np.linspace(problem.freq_min, problem.freq_max, 201), problem.freq_ref))
+        # f_ref first: where the clock does not matter (all weight on accuracy) the tie goes to the reference
+        # clock, the paper's local execution, rather than to the slowest one.
+        grid_f = np.linspace(problem.freq_min, problem.freq_max, 201)
+        local_f = np.concatenate([[problem.freq_ref], grid_f[grid_f != problem.freq_ref]])
         self._local = self._best_local(local_f)
         self._cache: dict[float, Values] = {}
 
