@@ -271,15 +271,14 @@ class QoEOffloading(Problem):
         """Delay, energy and accuracy of every user under ``solution`` (eq 1-9); an offloader without a
         valid sub-channel gets an infinite delay."""
         sol = self._coerce(solution)
-        return self._figures(sol)
+        return self._figures(sol, self.model())
 
-    def _figures(self, sol: QoESolution) -> Figures:
+    def _figures(self, sol: QoESolution, model: QoEModel) -> Figures:
         # Out-of-box powers and clocks are named violations; their figures may be NaN or inf, silently.
         with np.errstate(all="ignore"):
-            return self._raw_figures(sol)
+            return self._raw_figures(sol, model)
 
-    def _raw_figures(self, sol: QoESolution) -> Figures:
-        model = self.model()
+    def _raw_figures(self, sol: QoESolution, model: QoEModel) -> Figures:
         users = np.arange(self.n_users)
         local = model.local(users, sol.freq)
         valid = (sol.channel >= 0) & (sol.channel < self.n_subchannels)
@@ -333,7 +332,8 @@ class QoEOffloading(Problem):
         for u in np.flatnonzero((sol.freq < self.freq_min * (1 - rtol)) | (sol.freq > self.freq_max * (1 + rtol))):
             violations.append(f"(11h) freq[{u}] = {sol.freq[u]:.6g} Hz is outside "
                               f"[{self.freq_min:.6g}, {self.freq_max:.6g}] Hz")
-        fig = self._figures(sol)
+        model = self.model()
+        fig = self._figures(sol, model)
         for u in np.flatnonzero(fig.delay > self.latency_max * (1 + rtol)):
             violations.append(f"(11i) delay of user {u} is {fig.delay[u]:.6g} s > t_max = {self.latency_max:.6g} s")
         for u in np.flatnonzero(fig.energy > self.energy_max * (1 + rtol)):
@@ -343,11 +343,12 @@ class QoEOffloading(Problem):
         for u in np.flatnonzero(fig.accuracy < floor * (1 - rtol)):
             violations.append(f"(11k) accuracy of user {u} ({self.task_names[self.task[u]]}) is "
                               f"{fig.accuracy[u]:.6g} < eps_min = {floor[u]:.6g}")
-        qoe = self.model().qoe(np.arange(n), fig)
+        qoe = model.qoe(np.arange(n), fig)
         objective = float(np.sum(qoe))
-        return Evaluation(objective, not violations, violations, self._metrics(sol, fig, qoe, floor))
+        return Evaluation(objective, not violations, violations, self._metrics(sol, fig, qoe, floor, model))
 
-    def _metrics(self, sol: QoESolution, fig: Figures, qoe: np.ndarray, floor: np.ndarray) -> dict[str, float]:
+    def _metrics(self, sol: QoESolution, fig: Figures, qoe: np.ndarray, floor: np.ndarray,
+                 model: QoEModel) -> dict[str, float]:
         with np.errstate(all="ignore"):
             penalty = (np.maximum((fig.delay - self.latency_max) / self.latency_max, 0.0)
                        + np.maximum((fig.energy - self.energy_max) / self.energy_max, 0.0)
@@ -360,7 +361,7 @@ class QoEOffloading(Problem):
             **means,
             "offload_share": float(np.mean(sol.offload)),
             "mean_mu": mean_mu,
-            "server_time": self.model().server_time(self.server_load(sol.offload)),
+            "server_time": model.server_time(self.server_load(sol.offload)),
             "reward_eq12": float(np.sum(qoe - penalty)),
         }
         for u in range(self.n_users):

@@ -28,7 +28,7 @@ from semopt.registry import register_solver
 from semopt.result import SolverOutput
 from semopt.solvers.qoe.exact import POLISH
 from semopt.solvers.qoe.oracle import GRIDS, Grid, Oracle
-from semopt.solvers.qoe.plans import finish, judge
+from semopt.solvers.qoe.plans import judge
 
 __all__ = ["run_bcd", "BCD_OPTIONS"]
 
@@ -97,7 +97,7 @@ def run_bcd(problem: QoEOffloading, rng: np.random.Generator, time_limit: float 
         if loop.status is not None:
             break
     loop.converge(f"{label}: every start reached a fixed point or bracketed it")
-    return loop.output(finish(oracle, best_plan, polish), {"starts": float(starts)})
+    return loop.output(oracle.solution(best_plan, polish=polish), {"starts": float(starts)})
 
 
 @register_solver("bcd", problems=(QoEOffloading,), options=BCD_OPTIONS)

@@ -26,7 +26,7 @@ from semopt.problems.qoe import QoEOffloading
 from semopt.registry import register_solver
 from semopt.result import SolverOutput, Status
 from semopt.solvers.qoe.oracle import Oracle
-from semopt.solvers.qoe.plans import finish, judge
+from semopt.solvers.qoe.plans import judge
 
 __all__ = ["count_vectors"]
 
@@ -65,5 +65,5 @@ def exact(problem: QoEOffloading, *, rng: np.random.Generator, time_limit: float
     status = Status.OPTIMAL if done else Status.TIME_LIMIT
     message = (f"best of {len(vectors)} offloader count vectors" if done
                else f"time_limit={time_limit} s reached after {tried} of {len(vectors)} count vectors")
-    return SolverOutput(finish(oracle, best_plan, polish), status, [float(best_value)], message,
+    return SolverOutput(oracle.solution(best_plan, polish=polish), status, [float(best_value)], message,
                         {"count_vectors": float(tried)})

@@ -23,7 +23,6 @@ from semopt.registry import register_solver
 from semopt.result import SolverOutput, Status
 from semopt.solvers.qoe.exact import POLISH
 from semopt.solvers.qoe.oracle import Oracle
-from semopt.solvers.qoe.plans import finish
 
 __all__ = ["MAX_SPACE"]
 
@@ -52,7 +51,7 @@ def exhaustive(problem: QoEOffloading, *, rng: np.random.Generator, time_limit: 
     for size in range(0, min(n, k) + 1):
         for subset in itertools.combinations(range(n), size):
             if deadline.expired():
-                return SolverOutput(finish(oracle, best_plan, polish), Status.TIME_LIMIT, [float(best_value)],
+                return SolverOutput(oracle.solution(best_plan, polish=polish), Status.TIME_LIMIT, [float(best_value)],
                                     f"time_limit={time_limit} s reached after {sets} offloader sets")
             sets += 1
             members = np.array(subset, dtype=np.int64)
@@ -70,5 +69,5 @@ def exhaustive(problem: QoEOffloading, *, rng: np.random.Generator, time_limit: 
                 plan[members[rows]] = cols
             if value > best_value:
                 best_value, best_plan = value, plan
-    return SolverOutput(finish(oracle, best_plan, polish), Status.OPTIMAL, [float(best_value)],
+    return SolverOutput(oracle.solution(best_plan, polish=polish), Status.OPTIMAL, [float(best_value)],
                         f"enumerated {sets} offloader sets")

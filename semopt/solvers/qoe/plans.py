@@ -1,4 +1,4 @@
-"""Plans of QoEOffloading: a channel per user (-1 = local), judged by the problem, polished at the end."""
+"""Plans of QoEOffloading: a channel per user (-1 = local), judged by the problem at the plan's own load."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 from semopt.problems.qoe import QoEOffloading, QoESolution
 from semopt.solvers.qoe.oracle import Oracle
 
-__all__ = ["judge", "finish"]
+__all__ = ["judge"]
 
 
 def judge(problem: QoEOffloading, oracle: Oracle, channel: np.ndarray) -> tuple[float, QoESolution]:
@@ -17,7 +17,3 @@ def judge(problem: QoEOffloading, oracle: Oracle, channel: np.ndarray) -> tuple[
     verdict = problem.evaluate(sol)
     return (verdict.objective if verdict.feasible else -np.inf), sol
 
-
-def finish(oracle: Oracle, channel: np.ndarray, polish: bool) -> QoESolution:
-    """The solution of the chosen plan, each offloader's grid optimum zoomed when ``polish``."""
-    return oracle.solution(channel, polish=polish)
