@@ -25,6 +25,8 @@ REFERENCE = {
     "semantic-game": dict(terminals=3, seed=1),
     "semantic-game-fluctuation": dict(terminals=3, steps=20, change_at=10, seed=1),
     "qoe-offloading": dict(users=3, subchannels=2, seed=1),
+    # Small payloads, so that the paper's random baseline (one draw) meets the latency bounds too.
+    "model-selection": dict(users=3, bits=1e5, seed=1),
 }
 
 
@@ -56,6 +58,8 @@ def test_every_problem_family_has_solvers():
     assert {"exhaustive", "greedy", "lagrangian", "milp", "mincut"} <= set(split)
     qoe = semopt.available_solvers(_problem("qoe-offloading"))
     assert {"exact", "exhaustive", "bcd", "local", "semantic-unaware", "discrete", "random"} <= set(qoe)
+    selection = semopt.available_solvers(_problem("model-selection"))
+    assert {"exact", "exhaustive", "bcd", "dinkelbach", "random", "average", "heuristic-rde"} <= set(selection)
 
 
 @pytest.mark.parametrize("scenario, solver", CASES)
@@ -240,6 +244,12 @@ VARIANTS = {
                                 listed=("best-response", "social-optimum", "uniform")),
     "fluctuation-2-terminals": Variant("semantic-game-fluctuation", dict(terminals=2, steps=12, change_at=6),
                                        exactly=("closed-loop", "open-loop")),
+    # 4^7 selections: beyond exhaustive's max_space; exact's count search is not.
+    "selection-7-users": Variant("model-selection", dict(users=7, seed=2), listed=("bcd", "dinkelbach", "exact"),
+                                 unlisted=("exhaustive",)),
+    # 50 users draw 6 W of compute power at least: no selection fits 3 W, and every solver must say so.
+    "selection-overloaded": Variant("model-selection", dict(users=50, seed=0),
+                                    listed=("average", "bcd", "dinkelbach", "exact", "heuristic-rde", "random")),
 }
 
 

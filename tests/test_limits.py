@@ -19,6 +19,7 @@ SIZED = [
     ("split-dynamic", {"steps": 200_000}),
     ("semantic-game", {"terminals": 20_000}),
     ("semantic-game-fluctuation", {"terminals": 60, "steps": 10_000}),
+    ("model-selection", {"users": 100_000}),
 ]
 
 

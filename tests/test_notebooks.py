@@ -51,6 +51,13 @@ QOE_FIGURES = (
     "qoe_fig15_weight_energy.png",
     "qoe_fig16_weight_accuracy.png",
 )
+MS_NOTEBOOK = ROOT / "notebooks" / "model_selection.ipynb"
+MS_FIGURES = (
+    "ms_fig5_rewards.png",
+    "ms_users_rewards.png",
+    "ms_model_mix.png",
+    "ms_rate_concentration.png",
+)
 
 
 @pytest.fixture(scope="session")
@@ -80,8 +87,9 @@ def _execute(path: Path, kernel_name: str) -> None:
 
 @pytest.mark.parametrize(("notebook", "figures"),
                          [(NOTEBOOK, FIGURES), (SPLIT_NOTEBOOK, SPLIT_FIGURES), (GAME_NOTEBOOK, GAME_FIGURES),
-                          (QOE_NOTEBOOK, QOE_FIGURES)],
-                         ids=["semantic_offloading", "split_inference", "semantic_game", "qoe_offloading"])
+                          (QOE_NOTEBOOK, QOE_FIGURES), (MS_NOTEBOOK, MS_FIGURES)],
+                         ids=["semantic_offloading", "split_inference", "semantic_game", "qoe_offloading",
+                              "model_selection"])
 def test_notebook_runs(notebook: Path, figures: tuple[str, ...], kernel_name: str, tmp_path: Path,
                        monkeypatch) -> None:
     out = tmp_path / "out"

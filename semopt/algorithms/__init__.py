@@ -12,6 +12,11 @@ module                     technique
 :mod:`.dynamic_programming`  Viterbi with a switching cost
 :mod:`.best_response`      best-response dynamics (Gauss-Seidel, Jacobi)
 :mod:`.lagrangian`         Lagrangian relaxation of one budget by bisection on its price
+:mod:`.assignment`         max-weight assignment with an outside option, and with per-group caps
+:mod:`.rate_allocation`    sum-rate bandwidth and power with rate floors: KKT/Lambert-W closed
+                           form, CVXPY twin, the largest floor fraction, a dual bound
+:mod:`.local_search`       first-improvement flip-and-swap search over label vectors
+:mod:`.dinkelbach`         Dinkelbach's method for ratio objectives
 =========================  ==================================================================
 
 They take arrays, graphs and callables, never a problem object: the named

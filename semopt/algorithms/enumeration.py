@@ -116,7 +116,13 @@ def compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
     --------
     >>> list(compositions(2, 2))
     [(0, 2), (1, 1), (2, 0)]
+    >>> list(compositions(0, 0)), list(compositions(1, 0))
+    ([()], [])
     """
+    if parts <= 0:
+        if total == 0:
+            yield ()
+        return
     if parts == 1:
         yield (total,)
         return

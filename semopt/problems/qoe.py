@@ -47,7 +47,7 @@ Readings of the paper (``../shared/specs/qoe-and-model-selection.md`` A2; every 
   need) or as the user's share (``"share"``).
 * Power and clock boxes ``[power_min, power_max]``, ``[freq_min, freq_max]``
   (Table IV's ranges); a local user's power and ``mu`` are not judged
-  beyond being finite.
+  beyond being finite (and the power not negative).
 * One instance is one slot; the queue's slots are independent (no waiting,
   no battery carried over), so the scenario draws Q slots and a study
   averages over them.
@@ -329,6 +329,8 @@ class QoEOffloading(Problem):
                                        | (sol.power > self.power_max * (1 + rtol)))):
             violations.append(f"(11g) power[{u}] = {sol.power[u]:.6g} W is outside "
                               f"[{self.power_min:.6g}, {self.power_max:.6g}] W")
+        for u in np.flatnonzero(~off & (sol.power < 0)):  # an idle radio is not judged, a negative power is
+            violations.append(f"(11g) power[{u}] = {sol.power[u]:.6g} W of local user {u} is negative")
         for u in np.flatnonzero((sol.freq < self.freq_min * (1 - rtol)) | (sol.freq > self.freq_max * (1 + rtol))):
             violations.append(f"(11h) freq[{u}] = {sol.freq[u]:.6g} Hz is outside "
                               f"[{self.freq_min:.6g}, {self.freq_max:.6g}] Hz")

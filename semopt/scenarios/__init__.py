@@ -9,10 +9,12 @@ True
 
 Same name and same ``seed`` give an identical instance on any machine: every
 draw goes through ``numpy.random.Generator`` streams seeded from ``seed``.
-One module per problem family: :mod:`.offloading`, :mod:`.split`, :mod:`.game`, :mod:`.qoe`.
+One module per problem family: :mod:`.offloading`, :mod:`.split`, :mod:`.game`, :mod:`.qoe`,
+:mod:`.model_selection`.
 """
 
 from semopt.scenarios import game as _game
+from semopt.scenarios import model_selection as _model_selection
 from semopt.scenarios import offloading as _offloading
 from semopt.scenarios import qoe as _qoe
 from semopt.scenarios import split as _split
@@ -28,7 +30,7 @@ from semopt.scenarios._registry import (
     spec,
 )
 
-for _family in (_offloading, _split, _game, _qoe):
+for _family in (_offloading, _split, _game, _qoe, _model_selection):
     _family.register_all()
 
 __all__ = ["load", "names", "describe", "spec", "resolve", "read_toml", "load_toml", "register_scenario",

@@ -8,6 +8,8 @@
                           max-quality, min-power, uniform; closed-loop, open-loop
 :mod:`.qoe`               ``QoEOffloading``: exact, exhaustive, bcd, semantic-unaware, discrete,
                           local, random
+:mod:`.model_selection`   ``ModelSelection``: exact, exhaustive, bcd, dinkelbach, random,
+                          average, heuristic-rde
 ========================  ===================================================================
 
 Each module registers named solvers that compose the techniques of
@@ -67,6 +69,6 @@ __all__ = [
 ]
 
 # Importing the families runs their @register_solver decorators.
-from semopt.solvers import game, offloading, qoe, split  # noqa: E402  (after the API they use)
+from semopt.solvers import game, model_selection, offloading, qoe, split  # noqa: E402  (after the API they use)
 
-__all__ += ["game", "offloading", "qoe", "split"]
+__all__ += ["game", "model_selection", "offloading", "qoe", "split"]

@@ -325,7 +325,7 @@ def deadline(seconds: float, flag: dict[str, bool] | None = None) -> Iterator[No
 
 # --------------------------------------------------------------------------- one small instance per family
 
-FAMILIES = ("offloading", "split", "dynamic", "game", "trace", "qoe")
+FAMILIES = ("offloading", "split", "dynamic", "game", "trace", "qoe", "selection")
 
 
 @functools.cache
@@ -351,6 +351,9 @@ def _instance(family: str) -> tuple[Any, Any]:
     elif family == "qoe":
         problem = load("qoe-offloading", users=3, subchannels=2, seed=1)
         solution = semopt.solve(problem, "bcd", seed=0).solution
+    elif family == "selection":
+        problem = load("model-selection", users=3, bits=1e5, seed=1)
+        solution = semopt.solve(problem, "exact", seed=0).solution
     else:
         raise KeyError(family)
     verdict = problem.evaluate(solution)

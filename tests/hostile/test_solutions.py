@@ -34,6 +34,7 @@ from semopt.problems import (
     GameTraceSolution,
     OffloadingSolution,
     QoESolution,
+    SelectionSolution,
     SplitSolution,
 )
 from semopt.result import Evaluation
@@ -51,9 +52,10 @@ FIELDS = [
     ("trace", "actions", "float"),
     ("qoe", "offload", "bool"), ("qoe", "channel", "int"), ("qoe", "power", "float"), ("qoe", "freq", "float"),
     ("qoe", "mu", "float"),
+    ("selection", "model", "int"), ("selection", "bandwidth", "float"), ("selection", "power", "float"),
 ]
 SOLUTION_TYPES = [OffloadingSolution, SplitSolution, DynamicSplitSolution, GameSolution, GameTraceSolution,
-                  QoESolution]
+                  QoESolution, SelectionSolution]
 
 
 def judge(problem: Any, solution: Any, field: str | None, *, must_raise: bool) -> Evaluation | None:
@@ -160,7 +162,7 @@ def test_malformed_field(family: str, field: str, kind: str, label: str, must_ra
 def test_not_a_solution(family: str, wrong: str) -> None:
     problem, solution = instance(family)
     other = {"offloading": "split", "split": "game", "dynamic": "trace", "game": "offloading", "trace": "dynamic",
-             "qoe": "offloading"}
+             "qoe": "offloading", "selection": "qoe"}
     value = {"none": None, "dict": dict(vars(solution)), "string": "solution",
              "other_family": instance(other[family])[1],
              "namespace": type("Fake", (), dict(vars(solution)))()}[wrong]
@@ -395,6 +397,14 @@ MUTATIONS = [
     Mutation("qoe.weights[0,0]=5", "qoe", "weights", _poke("weights", (0, 0), 5.0)),
     Mutation("qoe.server_energy=bogus", "qoe", "server_energy", _set("server_energy", "bogus")),
     Mutation("qoe.bandwidth=string", "qoe", "bandwidth", _set("bandwidth", "10 MHz")),
+    # model selection
+    Mutation("selection.gain[0]=0", "selection", "gain", _poke("gain", (0,), 0.0)),
+    Mutation("selection.latency_max[0]=-1", "selection", "latency_max", _poke("latency_max", (0,), -1.0)),
+    Mutation("selection.model_time[0]=nan", "selection", "model_time", _poke("model_time", (0,), np.nan)),
+    Mutation("selection.data_bits_short", "selection", "model_power", _reshape("data_bits", lambda a: a[:2])),
+    Mutation("selection.eps=0", "selection", "eps", _set("eps", 0.0)),
+    Mutation("selection.power_budget=bogus", "selection", "power_budget", _set("power_budget", "bogus")),
+    Mutation("selection.model_names=list", "selection", "model_names", _set("model_names", ["a", "b", "c", "d"])),
 ]
 
 
