@@ -38,6 +38,9 @@ RATIOS = (
     ("rates", "path", "numba", "numpy", "subcarrier rates eq 1-2: Numba / numpy"),
     ("game-round-5", "path", "numba", "numpy", "best-response round, 5 terminals: Numba / numpy"),
     ("game-round-100", "path", "numba", "numpy", "best-response round, 100 terminals: Numba / numpy"),
+    ("ms-allocation-M12", "path", "kkt", "cvxpy", "model-selection allocation, 12 users: KKT / CVXPY"),
+    ("ms-allocation-M100", "path", "kkt", "cvxpy", "model-selection allocation, 100 users: KKT / CVXPY"),
+    ("ms-exact-allocation-M12", "path", "kkt", "cvxpy", "model-selection exact, 12 users: KKT / CVXPY inside"),
 )
 
 # The same, for pairs whose calls cover different numbers of users: each mean time is

@@ -35,9 +35,11 @@ from semopt.algorithms.convex_allocation import (
     log_cost,
     sqrt_shares,
 )
+from semopt.algorithms.dinkelbach import dinkelbach_steps
 from semopt.algorithms.dynamic_programming import viterbi
 from semopt.algorithms.enumeration import assignments, compositions, count_assignments, count_downsets, downsets
 from semopt.algorithms.lagrangian import bisect_price
+from semopt.algorithms.local_search import improve
 from semopt.algorithms.mincut import min_cut_placement
 from semopt.algorithms.multistart import grid_peaks, maximise, unit_cube
 from semopt.algorithms.swap_matching import RULES, SwapMatching, find_blocking, run_swaps
@@ -770,3 +772,57 @@ def test_downsets_of_a_chain_longer_than_the_recursion_limit():
     chain = nx.DiGraph([(i, i + 1) for i in range(1199)])  # 1200 layers: deeper than Python's default 1000 frames
     assert count_downsets(chain, 10_000) == 1201
     assert count_downsets(chain, 100) == 101
+
+
+# --------------------------------------------------------------------------- local search and Dinkelbach
+
+
+@given(st.integers(1, 6), st.integers(2, 4), st.integers(0, 10_000))
+def test_local_search_ends_at_a_vector_no_flip_or_swap_improves(n, k, seed):
+    rng = np.random.default_rng(seed)
+    weights = rng.normal(size=(n, k))
+    pair = rng.normal(size=(k, k))
+
+    def score(x):  # separable terms plus a pairwise coupling, so swaps matter
+        return float(weights[np.arange(n), x].sum() + sum(pair[x[i], x[i + 1]] for i in range(n - 1)))
+
+    start = rng.integers(0, k, size=n)
+    before = start.copy()
+    x, value, moves = improve(start, k, score, rng)
+    while moves:
+        x, value, moves = improve(x, k, score, rng)
+    np.testing.assert_array_equal(start, before)  # the start is not modified
+    assert value == score(x) >= score(start)
+    for i in range(n):
+        for label in range(k):
+            flipped = x.copy()
+            flipped[i] = label
+            assert score(flipped) <= value
+    for i, j in itertools.combinations(range(n), 2):
+        swapped = x.copy()
+        swapped[i], swapped[j] = x[j], x[i]
+        assert score(swapped) <= value
+
+
+def test_local_search_without_swaps_keeps_to_flips():
+    calls = []
+
+    def score(x):
+        calls.append(x.copy())
+        return 0.0
+
+    improve(np.array([0, 1, 2]), 3, score, np.random.default_rng(0), swaps=False)
+    assert len(calls) == 1 + 3 * 2  # the start, then every flip; no swap
+
+
+@given(st.lists(st.tuples(st.floats(0.0, 100.0), st.floats(0.1, 10.0)), min_size=1, max_size=12))
+def test_dinkelbach_reaches_the_best_ratio_of_a_finite_set(points):
+    def inner(q, _):
+        n, d = max(points, key=lambda p: p[0] - q * p[1])
+        return (n, d), n, d
+
+    steps = list(dinkelbach_steps(inner, None))
+    ratios = [s.ratio for s in steps]
+    assert all(b >= a - 1e-12 for a, b in itertools.pairwise(ratios))  # the ratio never falls
+    assert ratios[-1] == pytest.approx(max(n / d for n, d in points), rel=1e-9)
+    assert len(steps) <= len(points) + 1

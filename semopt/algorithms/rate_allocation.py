@@ -48,8 +48,9 @@ from numba import njit
 
 from semopt.errors import SolverError
 
-__all__ = ["snr_at_price", "allocate_sum_rate", "floor_fraction", "allocate_sum_rate_cvxpy", "unit_costs", "dual_bound",
-           "price_grid", "FIT", "OTHERS_DO_NOT_FIT", "STRONGEST_BELOW_FLOOR"]
+__all__ = ["snr_at_price", "allocate_sum_rate", "allocate_sum_rate_from", "floor_fraction", "floor_fraction_from",
+           "allocate_sum_rate_cvxpy", "unit_costs", "dual_bound", "price_grid", "FIT", "OTHERS_DO_NOT_FIT",
+           "STRONGEST_BELOW_FLOOR"]
 
 FIT, OTHERS_DO_NOT_FIT, STRONGEST_BELOW_FLOOR = 0, 1, 2
 """Outcomes of :func:`allocate_sum_rate`: the floors fit; the other users' floors alone exhaust a budget at
@@ -58,6 +59,7 @@ every price; the strongest user cannot reach its own floor with what is left."""
 _STEPS = 200  # steps on ln(theta) at most: the bracket is about 80 wide, and bisection alone needs about 60
 _C_LOW, _C_HIGH = 1e-14, 1e16  # the range of theta * a the bracket covers
 _LN2 = math.log(2.0)
+_MARGIN = 1e-3  # outside the feasible prices, aim at this share of the budget below the boundary
 
 
 @njit(cache=True)
@@ -122,18 +124,31 @@ def snr_at_price(c):
 
 @njit(cache=True)
 def _floor_use(theta, a, rho, skip, y):
-    """Bandwidth and power the users other than ``skip`` need to sit at their floors at price ``theta``
-    (``y`` holds each user's ``ln(1 + SNR)``, updated in place as a warm start)."""
+    """Bandwidth and power the users other than ``skip`` need to sit at their floors at price ``theta``, and
+    their derivatives with respect to ``ln theta`` (``y`` holds each user's ``ln(1 + SNR)``, updated in
+    place as a warm start).
+
+    With ``c = theta a`` and ``e^y (y - 1) + 1 = c``, ``dy / d ln theta = c / (y e^y)``; a user at SNR
+    ``x = e^y - 1`` needs ``rho ln 2 / y`` Hz and ``rho ln 2 x / (y a)`` W.
+    """
     band = 0.0
     power = 0.0
+    d_band = 0.0
+    d_power = 0.0
     for m in range(a.size):
         if m == skip or rho[m] == 0.0:
             continue
-        y[m] = _log_snr(theta * a[m], y[m])
-        hz = rho[m] * _LN2 / y[m]  # Hz to carry rho at SNR x: rho / log2(1 + x)
+        c = theta * a[m]
+        y[m] = _log_snr(c, y[m])
+        ym = y[m]
+        ey = math.exp(ym)
+        dy = c / (ym * ey)
+        hz = rho[m] * _LN2 / ym
         band += hz
-        power += hz * math.expm1(y[m]) / a[m]
-    return band, power
+        power += hz * (ey - 1.0) / a[m]
+        d_band -= hz / ym * dy
+        d_power += rho[m] * _LN2 / a[m] * (ey / ym - (ey - 1.0) / (ym * ym)) * dy
+    return band, power, d_band, d_power
 
 
 @njit(cache=True)
@@ -147,66 +162,107 @@ def _bracket(a):
 
 
 @njit(cache=True)
-def _interpolate(step, g_lo, g_hi, width, mark):
-    """Whether the next step of a bracketed root search may interpolate (Illinois) rather than bisect.
-
-    Only with a value at both ends, and only while every three steps at
-    least halve the bracket: far-flung ends (values of 1e7 against -1e-3, as
-    at the edges of a price bracket) make regula falsi crawl, and a
-    bisection step restores the pace.
-    """
-    if not (g_lo == g_lo and g_hi == g_hi):
-        return False
-    return not (step % 3 == 2 and width > 0.5 * mark)
+def _next(newton, lo, hi, steady):
+    """The next ``ln theta`` of a safeguarded Newton search: the Newton point if it lies inside the bracket
+    and the search is ``steady``, the bracket's midpoint otherwise."""
+    if steady and lo < newton < hi:
+        return newton
+    return 0.5 * (lo + hi)
 
 
 @njit(cache=True)
-def _price_root(a, rho, bandwidth, power, top, y):
+def _price_root(a, rho, bandwidth, power, top, y, start):
     """The price ``ln theta`` at which the strongest user's SNR on the leftover budgets equals its priced SNR.
 
-    Bisection while a bracket end lies where the others' floors leave no
-    bandwidth or no power; once both ends leave some, the gap ``g = a* P* /
-    B* - x*(theta)`` falls strictly across the bracket and the Illinois
-    variant of regula falsi takes over (superlinear: about 10 steps instead
-    of 60).  Returns the others' use at the root; ``x`` holds every SNR.
+    Safeguarded Newton on ``ln theta`` from ``start`` (a previous root; NaN
+    for none), on logarithms, which the budgets' use makes nearly linear:
+    where the others' floors leave no bandwidth (or no power), towards the
+    price at which their use of it is just below the budget (a step that
+    aims at the boundary itself would creep onto it from outside); inside, on ``G = ln(a* P*
+    / B*) - ln x*(theta)``, which falls strictly, with the derivatives of
+    :func:`_floor_use`.  A Newton point outside the bracket, and a bracket
+    that fails to halve in three steps outside, fall back to bisection.
     """
     lo, hi = _bracket(a)
-    g_lo = np.nan
-    g_hi = np.nan
-    side = 0
+    u = start if lo < start < hi else 0.5 * (lo + hi)
     mark = hi - lo
     for step in range(_STEPS):
-        if _interpolate(step, g_lo, g_hi, hi - lo, mark):  # both ends inside, and the bracket keeps shrinking
-            mid = (lo * g_hi - hi * g_lo) / (g_hi - g_lo)
-        else:
-            mid = 0.5 * (lo + hi)
-        if step % 3 == 2:
-            mark = hi - lo
-        used_band, used_power = _floor_use(math.exp(mid), a, rho, top, y)
+        theta = math.exp(u)
+        used_band, used_power, d_band, d_power = _floor_use(theta, a, rho, top, y)
         rest_band = bandwidth - used_band
         rest_power = power - used_power
-        if rest_band <= 0.0:
-            lo, g_lo, side = mid, np.nan, 0  # bandwidth too cheap: the others take too much of it
+        inside = False
+        if rest_band <= 0.0:  # bandwidth too cheap: the others take too much of it
+            lo = u
+            target = bandwidth * (1.0 - _MARGIN)
+            newton = u - math.log(used_band / target) / (d_band / used_band) if d_band < 0.0 else np.nan
         elif rest_power <= 0.0:
-            hi, g_hi, side = mid, np.nan, 0
+            hi = u
+            target = power * (1.0 - _MARGIN)
+            newton = u - math.log(used_power / target) / (d_power / used_power) if d_power > 0.0 else np.nan
         else:
-            y[top] = _log_snr(math.exp(mid) * a[top], y[top])
-            gap = a[top] * rest_power / rest_band - math.expm1(y[top])
+            inside = True
+            c = theta * a[top]
+            y[top] = _log_snr(c, y[top])
+            x = math.expm1(y[top])
+            gap = math.log(a[top] * rest_power / rest_band) - math.log(x)
             if gap == 0.0:
-                return used_band, used_power
+                return u
             if gap > 0.0:  # the strongest would run above its priced SNR: bandwidth is worth more
-                lo, g_lo = mid, gap
-                if side == 1:
-                    g_hi *= 0.5  # Illinois: the same end moved twice, so halve the other's weight
-                side = 1
+                lo = u
             else:
-                hi, g_hi = mid, gap
-                if side == -1:
-                    g_lo *= 0.5
-                side = -1
+                hi = u
+            slope = -d_power / rest_power + d_band / rest_band - c / (y[top] * x)
+            newton = u - gap / slope
+            if abs(gap) <= 1e-13 and lo <= newton <= hi:  # near the root G is steep: trust it, not the step
+                return newton
         if hi - lo <= 1e-13 * max(1.0, abs(lo)):
-            break
-    return _floor_use(math.exp(0.5 * (lo + hi)), a, rho, top, y)
+            return 0.5 * (lo + hi)
+        if step % 3 == 2:
+            steady = inside or hi - lo <= 0.5 * mark
+            mark = hi - lo
+        else:
+            steady = True
+        u = _next(newton, lo, hi, steady)
+    return u
+
+
+@njit(cache=True)
+def allocate_sum_rate_from(a, rho, bandwidth, power, start):
+    """:func:`allocate_sum_rate` warm-started at the price ``ln theta = start`` (NaN: none); returns its
+    outputs and the optimal ``ln theta`` (a warm start for a similar instance: one user's floor changed)."""
+    m = a.size
+    band = np.zeros(m)
+    pw = np.zeros(m)
+    for i in range(m):
+        if not rho[i] < np.inf:
+            return band, pw, OTHERS_DO_NOT_FIT, start
+    if bandwidth <= 0.0 or power <= 0.0:
+        return band, pw, OTHERS_DO_NOT_FIT, start
+    top = 0
+    for i in range(m):
+        if a[i] > a[top]:
+            top = i
+    y = np.full(m, -1.0)
+    u = start
+    if m > 1:
+        u = _price_root(a, rho, bandwidth, power, top, y, start)
+        used_band, used_power, _, _ = _floor_use(math.exp(u), a, rho, top, y)
+    else:
+        used_band, used_power = 0.0, 0.0
+    rest_band = bandwidth - used_band
+    rest_power = power - used_power
+    if rest_band <= 0.0 or rest_power <= 0.0:
+        return band, pw, OTHERS_DO_NOT_FIT, u
+    for i in range(m):
+        if i != top and rho[i] > 0.0:
+            band[i] = rho[i] * _LN2 / y[i]
+            pw[i] = band[i] * math.expm1(y[i]) / a[i]
+    band[top] = rest_band
+    pw[top] = rest_power
+    if rest_band * math.log2(1.0 + a[top] * rest_power / rest_band) < rho[top] * (1.0 - 1e-12):
+        return band, pw, STRONGEST_BELOW_FLOOR, u
+    return band, pw, FIT, u
 
 
 @njit(cache=True)
@@ -235,36 +291,53 @@ def allocate_sum_rate(a, rho, bandwidth, power):
     >>> outcome, bool(band.sum() == 1e7), bool(abs(pw.sum() - 1.0) < 1e-12), bool(band[0] > band[1])
     (0, True, True, True)
     """
+    band, pw, outcome, _ = allocate_sum_rate_from(a, rho, bandwidth, power, np.nan)
+    return band, pw, outcome
+
+
+@njit(cache=True)
+def floor_fraction_from(a, rho, bandwidth, power, start):
+    """:func:`floor_fraction` warm-started at ``ln theta = start`` (NaN: none); also returns the final
+    ``ln theta``."""
     m = a.size
     band = np.zeros(m)
     pw = np.zeros(m)
+    finite = np.zeros(m)
+    hopeless = False
     for i in range(m):
-        if not rho[i] < np.inf:
-            return band, pw, OTHERS_DO_NOT_FIT
+        if rho[i] < np.inf:
+            finite[i] = rho[i]
+        else:
+            hopeless = True
     if bandwidth <= 0.0 or power <= 0.0:
-        return band, pw, OTHERS_DO_NOT_FIT
-    top = 0
-    for i in range(m):
-        if a[i] > a[top]:
-            top = i
+        return 0.0, band, pw, start
+    if finite.sum() <= 0.0:
+        return (0.0 if hopeless else np.inf), band, pw, start
     y = np.full(m, -1.0)
-    if m > 1:
-        used_band, used_power = _price_root(a, rho, bandwidth, power, top, y)
-    else:
-        used_band, used_power = 0.0, 0.0
-    rest_band = bandwidth - used_band
-    rest_power = power - used_power
-    if rest_band <= 0.0 or rest_power <= 0.0:
-        return band, pw, OTHERS_DO_NOT_FIT
+    # Safeguarded Newton on F(ln theta) = ln(U_B / B) - ln(U_P / P), which falls strictly through 0.
+    lo, hi = _bracket(a)
+    u = start if lo < start < hi else 0.5 * (lo + hi)
+    for _ in range(_STEPS):
+        used_band, used_power, d_band, d_power = _floor_use(math.exp(u), a, finite, -1, y)
+        gap = math.log(used_band / bandwidth) - math.log(used_power / power)
+        if gap == 0.0:
+            break
+        if gap > 0.0:
+            lo = u
+        else:
+            hi = u
+        newton = u - gap / (d_band / used_band - d_power / used_power)
+        if abs(newton - u) <= 1e-14 * max(1.0, abs(u)) or hi - lo <= 1e-13 * max(1.0, abs(lo)):
+            u = newton if lo <= newton <= hi else 0.5 * (lo + hi)
+            break
+        u = _next(newton, lo, hi, True)
+    used_band, used_power, _, _ = _floor_use(math.exp(u), a, finite, -1, y)
+    t = min(bandwidth / used_band, power / used_power)
     for i in range(m):
-        if i != top and rho[i] > 0.0:
-            band[i] = rho[i] * _LN2 / y[i]
+        if finite[i] > 0.0:
+            band[i] = t * finite[i] * _LN2 / y[i]
             pw[i] = band[i] * math.expm1(y[i]) / a[i]
-    band[top] = rest_band
-    pw[top] = rest_power
-    if rest_band * math.log2(1.0 + a[top] * rest_power / rest_band) < rho[top] * (1.0 - 1e-12):
-        return band, pw, STRONGEST_BELOW_FLOOR
-    return band, pw, FIT
+    return (0.0 if hopeless else t), band, pw, u
 
 
 @njit(cache=True)
@@ -282,59 +355,8 @@ def floor_fraction(a, rho, bandwidth, power):
     >>> round(t, 6), bool(abs(band.sum() - 1e6) < 1e-3), bool(abs(pw.sum() - 1e-3) < 1e-12)
     (0.5, True, True)
     """
-    m = a.size
-    band = np.zeros(m)
-    pw = np.zeros(m)
-    finite = np.zeros(m)
-    hopeless = False
-    for i in range(m):
-        if rho[i] < np.inf:
-            finite[i] = rho[i]
-        else:
-            hopeless = True
-    if bandwidth <= 0.0 or power <= 0.0:
-        return 0.0, band, pw
-    if finite.sum() <= 0.0:
-        return (0.0 if hopeless else np.inf), band, pw
-    y = np.full(m, -1.0)
-    # Illinois on F(ln theta) = U_B / B - U_P / P, which falls from positive to negative across the bracket.
-    lo, hi = _bracket(a)
-    used_band, used_power = _floor_use(math.exp(lo), a, finite, -1, y)
-    g_lo = used_band / bandwidth - used_power / power
-    used_band, used_power = _floor_use(math.exp(hi), a, finite, -1, y)
-    g_hi = used_band / bandwidth - used_power / power
-    side = 0
-    mark = hi - lo
-    for step in range(_STEPS):
-        if not (g_lo > 0.0 > g_hi):
-            break  # the bracket's ends already balance the budgets (to rounding)
-        mid = (lo * g_hi - hi * g_lo) / (g_hi - g_lo) if _interpolate(step, g_lo, g_hi, hi - lo, mark) \
-            else 0.5 * (lo + hi)
-        if step % 3 == 2:
-            mark = hi - lo
-        used_band, used_power = _floor_use(math.exp(mid), a, finite, -1, y)
-        gap = used_band / bandwidth - used_power / power
-        if gap > 0.0:
-            lo, g_lo = mid, gap
-            if side == 1:
-                g_hi *= 0.5
-            side = 1
-        elif gap < 0.0:
-            hi, g_hi = mid, gap
-            if side == -1:
-                g_lo *= 0.5
-            side = -1
-        else:
-            lo = hi = mid
-        if hi - lo <= 1e-13 * max(1.0, abs(lo)):
-            break
-    used_band, used_power = _floor_use(math.exp(0.5 * (lo + hi)), a, finite, -1, y)
-    t = min(bandwidth / used_band, power / used_power)
-    for i in range(m):
-        if finite[i] > 0.0:
-            band[i] = t * finite[i] * _LN2 / y[i]
-            pw[i] = band[i] * math.expm1(y[i]) / a[i]
-    return (0.0 if hopeless else t), band, pw
+    t, band, pw, _ = floor_fraction_from(a, rho, bandwidth, power, np.nan)
+    return t, band, pw
 
 
 @njit(cache=True)

@@ -19,8 +19,10 @@ from semopt.algorithms.rate_allocation import (
     STRONGEST_BELOW_FLOOR,
     allocate_sum_rate,
     allocate_sum_rate_cvxpy,
+    allocate_sum_rate_from,
     dual_bound,
     floor_fraction,
+    floor_fraction_from,
     price_grid,
     snr_at_price,
     unit_costs,
@@ -137,6 +139,24 @@ def test_kkt_budgets_are_tight_and_floors_met(case):
     assert pw.sum() == pytest.approx(power, rel=1e-9)
     assert np.all(band > 0) and np.all(pw > 0)
     assert np.all(link_rate(band, pw, a) >= rho * (1 - 1e-9))
+
+
+@given(selections(), st.floats(-60.0, 18.0) | st.just(float("nan")))
+def test_a_warm_start_anywhere_reaches_the_cold_start_answer(case, start):
+    """The Newton search on ln(theta) is safeguarded: any start (a stale price, a wild one) ends where a cold
+    start does, for the allocation and for the floor fraction."""
+    prob, model = case
+    a, rho, bandwidth, power = data(prob, model)
+    band, pw, outcome = allocate_sum_rate(a, rho, bandwidth, power)
+    warm_band, warm_pw, warm_outcome, price = allocate_sum_rate_from(a, rho, bandwidth, power, start)
+    assert warm_outcome == outcome
+    if outcome == FIT:
+        assert link_rate(warm_band, warm_pw, a).sum() == pytest.approx(link_rate(band, pw, a).sum(), rel=1e-10)
+        again = allocate_sum_rate_from(a, rho, bandwidth, power, price)
+        np.testing.assert_allclose(again[0], band, rtol=1e-8)
+    t, _, _ = floor_fraction(a, rho, bandwidth, max(power, 0.0))
+    warm_t = floor_fraction_from(a, rho, bandwidth, max(power, 0.0), start)[0]
+    assert warm_t == pytest.approx(t, rel=1e-9)
 
 
 @given(selections())

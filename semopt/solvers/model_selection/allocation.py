@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from semopt.algorithms.rate_allocation import FIT, allocate_sum_rate, allocate_sum_rate_cvxpy, floor_fraction
+from semopt.algorithms.rate_allocation import FIT, allocate_sum_rate_cvxpy, allocate_sum_rate_from, floor_fraction_from
 from semopt.models.model_selection import link_rate
 from semopt.options import Option
 from semopt.problems.model_selection import ModelSelection, SelectionSolution
@@ -65,6 +65,9 @@ class Allocator:
         self.method = method
         self.a = problem.gain_over_noise
         self._cache: dict[bytes, Outcome] = {}
+        # The last optimal ln(theta): a search solves neighbouring selections one after another, whose price
+        # ratios are close, so the closed form's Newton search starts there.
+        self._start = np.nan
 
     @property
     def evaluated(self) -> int:
@@ -89,11 +92,14 @@ class Allocator:
             if self.method == "cvxpy":
                 band, power, fit = allocate_sum_rate_cvxpy(self.a, rho, prob.bandwidth_max, budget)
             else:
-                band, power, outcome = allocate_sum_rate(self.a, rho, prob.bandwidth_max, budget)
+                band, power, outcome, price = allocate_sum_rate_from(self.a, rho, prob.bandwidth_max, budget,
+                                                                     self._start)
                 fit = outcome == FIT
+                if fit:
+                    self._start = price
             if fit:
                 return self._outcome(model, band, power, True, np.inf)
-        fraction, band, power = floor_fraction(self.a, rho, prob.bandwidth_max, max(budget, 0.0))
+        fraction, band, power, _ = floor_fraction_from(self.a, rho, prob.bandwidth_max, max(budget, 0.0), np.nan)
         return self._outcome(model, band, power, False, fraction)
 
     def _outcome(self, model: np.ndarray, band: np.ndarray, power: np.ndarray, fit: bool,
