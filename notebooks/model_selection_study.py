@@ -34,11 +34,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from study_pool import run_jobs  # the notebooks/ folder is on sys.path when a study runs
 
 import semopt
 from semopt.models.model_selection import LATENCY_CAP
@@ -96,19 +96,9 @@ def collect(users: int, seeds: int, solvers: Iterable[str] = STRATEGIES, workers
     """``{solver: [row per seed]}`` over instances 0 .. seeds-1 with ``users`` users (and scenario overrides)."""
     jobs = [(seed, users, tuple(solvers), tuple(sorted(overrides.items()))) for seed in range(seeds)]
     rows: dict[str, list[Row]] = {}
-    parts: Iterator[dict[str, Row]]
-    if workers > 1:
-        pool = ProcessPoolExecutor(workers)
-        parts = pool.map(solve_seed, jobs)
-    else:
-        pool, parts = None, map(solve_seed, jobs)
-    try:
-        for part in parts:
-            for key, value in part.items():
-                rows.setdefault(key, []).append(value)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    for part in run_jobs(solve_seed, jobs, workers):
+        for key, value in part.items():
+            rows.setdefault(key, []).append(value)
     return rows
 
 

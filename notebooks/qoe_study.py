@@ -23,10 +23,9 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+from study_pool import run_jobs  # the notebooks/ folder is on sys.path when a study runs
 
 import semopt
 from semopt.scenarios.qoe import queue
@@ -72,19 +71,9 @@ def solve_seed(job: tuple[int, int, int]) -> dict[tuple[str, str], list[Row]]:
 def collect(seeds: int, slots: int, users: int, workers: int) -> dict[tuple[str, str], list[Row]]:
     jobs = [(seed, slots, users) for seed in range(seeds)]
     rows: dict[tuple[str, str], list[Row]] = {}
-    parts: Iterator[dict[tuple[str, str], list[Row]]]
-    if workers > 1:
-        pool = ProcessPoolExecutor(workers)
-        parts = pool.map(solve_seed, jobs)
-    else:
-        pool, parts = None, map(solve_seed, jobs)
-    try:
-        for part in parts:
-            for key, value in part.items():
-                rows.setdefault(key, []).extend(value)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    for part in run_jobs(solve_seed, jobs, workers):
+        for key, value in part.items():
+            rows.setdefault(key, []).extend(value)
     return rows
 
 

@@ -74,7 +74,7 @@ def link_rate(bandwidth, power, gain_over_noise):
     """
     bandwidth = np.asarray(bandwidth, dtype=float)
     power = np.asarray(power, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 1e308 W is judged by the caller
         snr = power * gain_over_noise / bandwidth
     return np.where(bandwidth > 0, shannon_rate(bandwidth, np.where(bandwidth > 0, snr, 0.0)), 0.0)
 

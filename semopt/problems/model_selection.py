@@ -257,26 +257,28 @@ class ModelSelection(Problem):
             violations.append(f"(7b) power[{u}] = {sol.power[u]:.6g} W is negative")
         model = np.clip(sol.model, 0, s - 1)  # figures of a bad index are those of the nearest model; it is named
         band, power = np.maximum(sol.bandwidth, 0.0), np.maximum(sol.power, 0.0)
-        compute, transmit = self.compute_power(model), float(np.sum(power))
+        with np.errstate(over="ignore"):  # sums of hostile values (3 x 1e308) are inf, and named below
+            total_band, transmit = float(np.sum(band)), float(np.sum(power))
+        compute = self.compute_power(model)
         if self.power_budget == "joint":
             used, what = compute + transmit, f"compute {compute:.6g} W + transmit {transmit:.6g} W = "
         else:
             used, what = transmit, "transmit power "
         if used > self.power_max * (1 + rtol):
             violations.append(f"(7b) power: {what}{used:.6g} W > P_max = {self.power_max:.6g} W")
-        if np.sum(band) > self.bandwidth_max * (1 + rtol):
-            violations.append(f"(7c) bandwidth: {np.sum(band):.6g} Hz > B_max = {self.bandwidth_max:.6g} Hz")
+        if total_band > self.bandwidth_max * (1 + rtol):
+            violations.append(f"(7c) bandwidth: {total_band:.6g} Hz > B_max = {self.bandwidth_max:.6g} Hz")
         rate = link_rate(band, power, self.gain_over_noise)
         delay = latency(self.model_time[model], self.data_bits[model], rate)
         for u in np.flatnonzero(delay > self.latency_max * (1 + rtol)):
             violations.append(f"(7d) latency of user {u} is {delay[u]:.6g} s > tau_max = {self.latency_max[u]:.6g} s "
                               f"({self.model_names[model[u]]}: {self.model_time[model[u]]:.6g} s compute)")
         objective = rde(rate, self.model_loss[model], self.lam, self.eps)
-        metrics = self._metrics(model, band, power, rate, delay, objective, compute, transmit, used)
+        metrics = self._metrics(model, total_band, rate, delay, objective, compute, transmit, used)
         return Evaluation(objective, not violations, violations, metrics)
 
-    def _metrics(self, model: np.ndarray, band: np.ndarray, power: np.ndarray, rate: np.ndarray, delay: np.ndarray,
-                 objective: float, compute: float, transmit: float, used: float) -> dict[str, float]:
+    def _metrics(self, model: np.ndarray, total_band: float, rate: np.ndarray, delay: np.ndarray, objective: float,
+                 compute: float, transmit: float, used: float) -> dict[str, float]:
         # A hostile power (1e308) makes rates infinite: its figures may be inf or NaN, silently; (7b) names it.
         with np.errstate(all="ignore"):
             capped = np.minimum(delay, LATENCY_CAP * self.latency_max)
@@ -293,7 +295,7 @@ class ModelSelection(Problem):
                 "power_used": used,
                 "compute_power": compute,
                 "transmit_power": transmit,
-                "bandwidth_used": float(np.sum(band)),
+                "bandwidth_used": total_band,
                 "distortion": float(np.sum(self.model_loss[model])),
                 "rate_jain": jain(rate),
                 "max_rate_share": float(np.max(rate) / total) if total > 0 else 0.0,

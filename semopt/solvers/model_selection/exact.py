@@ -31,7 +31,7 @@ from semopt.problems.model_selection import ModelSelection
 from semopt.registry import register_solver
 from semopt.result import SolverOutput, Status
 from semopt.solvers.model_selection.allocation import ALLOCATION, Allocator, Outcome, infeasibility
-from semopt.solvers.model_selection.structure import count_space, floor_order, undominated, uniform_latency
+from semopt.solvers.model_selection.structure import by_counts, count_space, floor_order, undominated, uniform_latency
 
 __all__ = ["MAX_SPACE", "candidates"]
 
@@ -99,9 +99,9 @@ def _bounds(problem: ModelSelection, tops: np.ndarray, counts: np.ndarray, order
 def _fallback(problem: ModelSelection, alloc: Allocator, order: np.ndarray, users: np.ndarray) -> Outcome:
     """The selection carrying the largest common fraction of the floors: counts over every user, sorted."""
     best: Outcome | None = None
-    for counts in compositions(problem.n_users, order.size):
+    for _, models in by_counts(order, users):
         model = np.empty(problem.n_users, dtype=np.int64)
-        model[users] = np.repeat(order, counts)
+        model[users] = models
         found = alloc.outcome(model)
         if best is None or found.score > best.score:
             best = found
