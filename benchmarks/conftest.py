@@ -1,6 +1,6 @@
 """Shared fixtures of the pytest-benchmark suites, and a summary of fast/reference ratios.
 
-Run with ``make bench`` (``python -m pytest bench/ --benchmark-only``); ``make test``
+Run with ``make bench`` (``python -m pytest benchmarks/ --benchmark-only``); ``make test``
 never collects this directory (pytest ``testpaths = ["tests"]``).
 
 Fixtures are session-scoped: the paper-scale instance (Zheng et al. §IV: U=20
@@ -12,7 +12,7 @@ At the end of the session, :func:`pytest_terminal_summary` prints the time
 ratio of each fast path to its reference twin,
 computed from this run's benchmark statistics -- per user where the two
 paths time different numbers of users (``extra_info["users"]``, as in
-bench/test_bench_split.py) -- and the mean time of single benchmarks worth
+benchmarks/test_bench_split.py) -- and the mean time of single benchmarks worth
 quoting (:data:`TIMES`).
 """
 
@@ -32,7 +32,7 @@ SCENARIO = "semantic-mec"
 SEED = 0
 
 # (group, parameter name, fast id, reference id, label) of each fast/reference pair
-# benchmarked in bench/test_bench_offloading.py.
+# benchmarked in benchmarks/test_bench_offloading.py.
 RATIOS = (
     ("compute-step", "path", "kkt", "cvxpy", "compute step eq 26: KKT / CVXPY"),
     ("rates", "path", "numba", "numpy", "subcarrier rates eq 1-2: Numba / numpy"),
@@ -44,7 +44,7 @@ RATIOS = (
 )
 
 # The same, for pairs whose calls cover different numbers of users: each mean time is
-# divided by its benchmark's extra_info["users"] (bench/test_bench_split.py).
+# divided by its benchmark's extra_info["users"] (benchmarks/test_bench_split.py).
 PER_USER_RATIOS = (
     ("chain-10k", "path", "batch", "reference", "chain batch / per-user reference (per user)"),
 )

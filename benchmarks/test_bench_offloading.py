@@ -12,7 +12,7 @@ Every timed call is preceded by an untimed one, so Numba compilation (or
 loading its cache) and CVXPY's import are excluded.  The only assertions are
 on correctness (the two paths agree); no assertion is ever made on a time.
 The fast/reference ratios are printed at the end of the session by
-``bench/conftest.py``.
+``benchmarks/conftest.py``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
   fast path ``prefix_costs_batch`` over all of them against the per-user
   reference path (``SplitInference.costs`` then ``prefix_costs``, user by
   user) over the first ``REFERENCE_USERS``; ``extra_info["users"]`` says how
-  many users each timed call covers, so ``bench/conftest.py`` compares the
+  many users each timed call covers, so ``benchmarks/conftest.py`` compares the
   time *per user*.
 
 Each timed call is preceded by an untimed one (warm-up round).  The only
