@@ -1,5 +1,5 @@
 # make run   install semopt into .venv and benchmark the offloading family's solvers on semantic-mec
-# make test  install semopt[dev] into .venv and run the whole test suite (notebooks included)
+# make test  install semopt[dev,learned] into .venv and run the whole test suite (notebooks included)
 # make bench the pytest-benchmark suites of benchmarks/ (kept out of `make test`)
 # make lint  ruff
 
@@ -29,7 +29,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e .
 	touch $@
 
-# The dev install includes the plain one, so it refreshes both stamps.
+# The dev install includes the plain one, so it refreshes both stamps; it adds the learned extra, so that
+# the learned solvers' tests run in CI rather than skip.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m pip install -e '.[dev,learned]'
 	touch $@ $(VENV)/.installed

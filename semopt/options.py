@@ -10,6 +10,7 @@ the known ones) and checks each value.  Messages read::
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,8 @@ __all__ = ["Option", "parse_options", "options_table", "MAX_ITER", "TOL", "CALLB
 class Option:
     """One declared option.
 
-    ``kind`` is ``"int"``, ``"float"``, ``"bool"``, ``"choice"`` or ``"callable"``.
+    ``kind`` is ``"int"``, ``"float"``, ``"bool"``, ``"choice"``, ``"callable"`` or ``"path"`` (a
+    ``str`` or ``os.PathLike``, handed over as a ``str``).
     ``low``/``high`` bound numbers (``low_open`` makes the lower bound strict);
     ``choices`` lists the allowed strings of a ``"choice"`` and ``aliases`` maps
     other accepted spellings to one of them (old names kept working);
@@ -62,6 +64,8 @@ class Option:
             return f"{'an integer' if self.kind == 'int' else 'a float'} in {left}{lo}, {hi}{right}"
         if self.kind == "bool":
             return "a bool"
+        if self.kind == "path":
+            return "a file path (str or os.PathLike)"
         return "a callable"
 
     def check(self, name: str, solver: str, value: Any) -> Any:
@@ -90,6 +94,10 @@ class Option:
             if not callable(value):
                 raise fail()
             return value
+        if self.kind == "path":
+            if not isinstance(value, (str, os.PathLike)) or not os.fspath(value):
+                raise fail()
+            return os.fspath(value)
         if isinstance(value, (bool, np.bool_)):
             raise fail()
         if self.kind == "int":

@@ -76,7 +76,7 @@ class SolverSpec:
         return isinstance(problem, self.problems)
 
     def is_installed(self) -> bool:
-        return all(importlib.util.find_spec(mod) is not None for mod in self.requires)
+        return all(_found(mod) for mod in self.requires)
 
     def refusal(self, problem: Any, options: Mapping[str, Any] | None = None) -> str | None:
         """Why this solver refuses ``problem`` with ``options`` (default: the declared defaults), or None."""
@@ -92,6 +92,14 @@ def traits_of(problem: Any) -> Traits:
 
 
 _REGISTRY: dict[tuple[str, type], SolverSpec] = {}
+
+
+def _found(module: str) -> bool:
+    """Whether ``module`` can be imported, without importing it (``sys.modules[name] = None`` hides one)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def register_solver(
@@ -189,7 +197,7 @@ def get_solver(name: Any, problem: Any) -> SolverSpec:
     for spec in registered:
         if spec.name == name:
             if not spec.is_installed():
-                missing = [m for m in spec.requires if importlib.util.find_spec(m) is None]
+                missing = [m for m in spec.requires if not _found(m)]
                 hint = f"pip install 'semopt[{spec.extra}]'" if spec.extra else "pip install " + " ".join(missing)
                 raise SolverError(
                     f"Solver {name!r} needs {', '.join(missing)}, which is not installed; run: {hint}."

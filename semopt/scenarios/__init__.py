@@ -13,6 +13,7 @@ One module per problem family: :mod:`.offloading`, :mod:`.split`, :mod:`.game`, 
 :mod:`.model_selection`.
 """
 
+from semopt import origins as _origins
 from semopt.scenarios import game as _game
 from semopt.scenarios import model_selection as _model_selection
 from semopt.scenarios import offloading as _offloading
@@ -32,6 +33,7 @@ from semopt.scenarios._registry import (
 
 for _family in (_offloading, _split, _game, _qoe, _model_selection):
     _family.register_all()
+_origins.set_builder(load)
 
 __all__ = ["load", "names", "describe", "spec", "resolve", "read_toml", "load_toml", "register_scenario",
            "ScenarioSpec"]

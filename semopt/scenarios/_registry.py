@@ -109,7 +109,7 @@ def load(name: str, **overrides: Any) -> Any:
         check_footprint(f"Scenario {scenario.name!r}", scenario.footprint(params),
                         {key: params[key] for key in scenario.sizes}, error=ScenarioError)
     try:
-        return scenario.build(**params)
+        problem = scenario.build(**params)
     except (ScenarioError, MemoryError):
         raise
     except (InvalidProblemError, ArithmeticError, ValueError) as exc:
@@ -117,6 +117,10 @@ def load(name: str, **overrides: Any) -> Any:
         # combination still fail, say which overrides built it rather than leak an internal field.
         given = ", ".join(f"{key}={value!r}" for key, value in overrides.items()) or "its defaults"
         raise ScenarioError(f"Scenario {scenario.name!r} with {given} gives no valid instance: {exc}") from None
+    info = getattr(problem, "info", None)
+    if isinstance(info, dict):  # where the instance came from: a learned solver trains on its siblings
+        info.setdefault("scenario", {"name": scenario.name, "params": dict(params)})
+    return problem
 
 
 def check_overrides(scenario: ScenarioSpec, overrides: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,8 @@
                           local, random
 :mod:`.model_selection`   ``ModelSelection``: exact, exhaustive, bcd, dinkelbach, random,
                           average, heuristic-rde
+:mod:`.learned`           the extra ``semopt[learned]``: ppo (ModelSelection), mappo and d3qn
+                          (QoEOffloading); torch is imported only when one runs
 ========================  ===================================================================
 
 Each module registers named solvers that compose the techniques of
@@ -69,6 +71,6 @@ __all__ = [
 ]
 
 # Importing the families runs their @register_solver decorators.
-from semopt.solvers import game, model_selection, offloading, qoe, split  # noqa: E402  (after the API they use)
+from semopt.solvers import game, learned, model_selection, offloading, qoe, split  # noqa: E402  (after the API they use)
 
-__all__ += ["game", "model_selection", "offloading", "qoe", "split"]
+__all__ += ["game", "learned", "model_selection", "offloading", "qoe", "split"]
