@@ -26,6 +26,7 @@ from hypothesis.extra import numpy as hnp
 import semopt
 from semopt.errors import InvalidResultError, SemoptError
 from semopt.problems import GameSolution, GameTraceSolution, OffloadingSolution, SemanticGame
+from semopt.registry import solvers_for
 from semopt.result import Result, SolutionIO
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +121,8 @@ def test_every_scenario_round_trips_in_process(scenario: str) -> None:
 @pytest.mark.parametrize(("scenario", "solver"), EVERY_SOLVER)
 def test_every_solver_of_every_family_round_trips(scenario: str, solver: str) -> None:
     problem = _problem(scenario)
-    result = semopt.solve(problem, solver, seed=0)
+    learned = next(s for s in solvers_for(problem) if s.name == solver).extra == "learned"
+    result = semopt.solve(problem, solver, seed=0, **({"steps": 32} if learned else {}))  # training: a token budget
     _check_round_trip(problem, result, result.to_json(indent=None))
 
 
