@@ -70,7 +70,14 @@ from torch import nn
 from semopt.problems.qoe import QoEOffloading, QoESolution
 from semopt.solvers.learned.codec import QoECodec, sizes_of
 from semopt.solvers.learned.envs import QoEEnv
-from semopt.solvers.learned.nets import check_sizes, learning_signal, seeded_init, single_thread, trunk
+from semopt.solvers.learned.nets import (
+    learning_signal,
+    restore,
+    seeded_init,
+    single_thread,
+    snapshot,
+    trunk,
+)
 from semopt.solvers.learned.policy import Policy
 
 __all__ = ["train", "decide", "action_table", "double_dqn_target", "DuelingQ", "Replay"]
@@ -240,16 +247,13 @@ def train(problem: QoEOffloading, *, seed: int, steps: int, seconds: float | Non
                 block = []
                 if seconds is not None and time.perf_counter() - start >= seconds:
                     break
-    weights = {key: value.detach().clone() for key, value in online.state_dict().items()}
+    weights = snapshot(online)
     return Policy("d3qn", sizes_of(problem), config, weights, history, time.perf_counter() - start, used)
 
 
 def decide(policy: Policy, problem: QoEOffloading) -> QoESolution:
     """Every agent's greedy action on ``problem``."""
-    check_sizes(policy, problem)
-    with seeded_init(0):  # the initial weights are overwritten at once; leave the caller's generator alone
-        net = _build(policy.config)
-    net.load_state_dict(policy.weights)
+    net = restore(policy, problem, _build)
     codec = QoECodec.of(problem)
     with torch.no_grad():
         action = net(torch.from_numpy(codec.observe(problem))).argmax(-1).numpy()

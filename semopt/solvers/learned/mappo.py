@@ -78,7 +78,14 @@ from torch import nn
 from semopt.problems.qoe import QoEOffloading, QoESolution
 from semopt.solvers.learned.codec import QoECodec, sizes_of
 from semopt.solvers.learned.envs import QoEEnv
-from semopt.solvers.learned.nets import check_sizes, learning_signal, seeded_init, single_thread, trunk
+from semopt.solvers.learned.nets import (
+    learning_signal,
+    restore,
+    seeded_init,
+    single_thread,
+    snapshot,
+    trunk,
+)
 from semopt.solvers.learned.policy import Policy
 
 __all__ = ["train", "decide", "gae"]
@@ -310,16 +317,13 @@ def train(problem: QoEOffloading, *, seed: int, steps: int, seconds: float | Non
             used += episodes
             history.append(float(batch["reward"].mean()))
             _update(net, actor_opt, critic_opt, batch, entropy, codec.n_users, rng)
-    weights = {key: value.detach().clone() for key, value in net.state_dict().items()}
+    weights = snapshot(net)
     return Policy("mappo", sizes_of(problem), config, weights, history, time.perf_counter() - start, used)
 
 
 def decide(policy: Policy, problem: QoEOffloading) -> QoESolution:
     """The policy's mode on ``problem``: each agent's likeliest choice and ``sigmoid`` of its mean."""
-    check_sizes(policy, problem)
-    with seeded_init(0):  # the initial weights are overwritten at once; leave the caller's generator alone
-        net = _build(policy.config)
-    net.load_state_dict(policy.weights)
+    net = restore(policy, problem, _build)
     codec = QoECodec.of(problem)
     with torch.no_grad():
         logits, mean, _ = net.actor(torch.from_numpy(codec.observe(problem)))

@@ -4,7 +4,7 @@ they learn from, one-thread and seeded-initialisation contexts, and the check th
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,8 @@ from semopt.errors import SolverError
 from semopt.solvers.learned.codec import sizes_of
 from semopt.solvers.learned.policy import Policy
 
-__all__ = ["trunk", "learning_signal", "single_thread", "seeded_init", "check_sizes", "FLOOR_PER_USER"]
+__all__ = ["trunk", "learning_signal", "single_thread", "seeded_init", "check_sizes", "snapshot", "restore",
+           "FLOOR_PER_USER"]
 
 FLOOR_PER_USER = -1.0  # see learning_signal
 
@@ -59,3 +60,18 @@ def check_sizes(policy: Policy, problem: Any) -> None:
     if tuple(policy.sizes) != sizes_of(problem):
         raise SolverError(f"This {policy.kind} policy was trained for sizes {tuple(policy.sizes)} (users, "
                           f"sub-channels, task types); the instance has {sizes_of(problem)}.")
+
+
+def snapshot(module: nn.Module) -> dict[str, torch.Tensor]:
+    """A policy's weights: a detached copy of ``module``'s state, unaffected by further training."""
+    return {key: value.detach().clone() for key, value in module.state_dict().items()}
+
+
+def restore(policy: Policy, problem: Any, build: Callable[[dict[str, Any]], nn.Module]) -> Any:
+    """The network of a saved ``policy``, for an instance of its sizes: ``build(policy.config)`` loaded with
+    its weights."""
+    check_sizes(policy, problem)
+    with seeded_init(0):  # the initial weights are overwritten at once; leave the caller's generator alone
+        net = build(policy.config)
+    net.load_state_dict(policy.weights)
+    return net

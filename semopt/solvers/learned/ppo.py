@@ -26,6 +26,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 from semopt.problems.model_selection import ModelSelection, SelectionSolution
 from semopt.solvers.learned.codec import SelectionCodec, sizes_of
 from semopt.solvers.learned.envs import SelectionEnv
+from semopt.solvers.learned.nets import snapshot
 from semopt.solvers.learned.policy import Policy
 
 __all__ = ["train", "decide"]
@@ -68,7 +69,7 @@ def train(problem: ModelSelection, *, seed: int, steps: int, seconds: float | No
                    n_epochs=epochs)
     curve = _Curve(seconds)
     model.learn(total_timesteps=steps, callback=curve)
-    weights = {key: value.detach().clone() for key, value in model.policy.state_dict().items()}
+    weights = snapshot(model.policy)
     return Policy("ppo", sizes_of(problem), {"net_arch": list(NET_ARCH), "seed": seed}, weights, curve.history,
                   time.perf_counter() - start, int(model.num_timesteps))
 
