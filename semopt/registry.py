@@ -70,6 +70,7 @@ class SolverSpec:
     options: dict[str, Option]
     summary: str
     capabilities: Capabilities = field(default=ANY)
+    trains: bool = False
 
     def applies_to(self, problem: Any) -> bool:
         """Whether ``problem`` is of a type this solver is registered for."""
@@ -111,6 +112,7 @@ def register_solver(
     extra: str | None = None,
     options: dict[str, Option] | None = None,
     capabilities: Capabilities = ANY,
+    trains: bool = False,
 ) -> Callable[[F], F]:
     """Register ``func(problem, *, rng, time_limit, **options) -> SolverOutput`` under ``name``.
 
@@ -133,6 +135,11 @@ def register_solver(
     capabilities : Capabilities
         Which instances it accepts (objectives, optional constraints,
         users, size).
+    trains : bool, default False
+        Whether it trains a policy before it decides; its results then carry
+        ``train_time`` and ``decision_time`` metrics (seconds), and a
+        benchmark that runs it shows both for every solver
+        (:data:`semopt.bench.records.TRAINING`).
 
     Notes
     -----
@@ -143,7 +150,7 @@ def register_solver(
     def deco(func: F) -> F:
         summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
         spec = SolverSpec(name, cast(SolverFunction, func), tuple(problems), exact, tuple(requires), extra,
-                          dict(options or {}), summary, capabilities)
+                          dict(options or {}), summary, capabilities, trains)
         taken = [ptype.__name__ for ptype in problems if (name, ptype) in _REGISTRY]
         if taken:  # checked for every type first: a refused registration registers nothing
             raise SolverError(f"Solver {name!r} is already registered for {', '.join(taken)}.")

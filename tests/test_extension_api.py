@@ -385,6 +385,30 @@ def test_bench_records_a_user_solver_that_does_not_accept_the_scenario_and_goes_
     assert other.solver == "mincut" and other.status not in ("refused", "error") and other.feasible
 
 
+def test_bench_shows_train_and_decision_time_for_every_solver_when_one_trains(registry):
+    def memorised(problem, *, rng, time_limit):
+        """A 'trained' policy: reports its training and decision time as learned solvers do."""
+        low = problem.bounds[0]
+        return SolverOutput(GameSolution(low), Status.CONVERGED, [problem.welfare(low)],
+                            metrics={"train_time": 12.5, "decision_time": 0.25})
+
+    register_solver("memorised", problems=(SemanticGame,), trains=True)(memorised)
+    overrides = {"terminals": 2, "certify": False}
+    report = semopt.bench.run("semantic-game", ["memorised", "uniform"], seeds=2, overrides=overrides, quiet=True)
+    family = [m.key for m in semopt.bench.scenario_report("semantic-game", overrides)]
+    assert [m.key for m in report.report] == [*family, "train_time", "decision_time"]
+    for record in report.records:
+        if record.solver == "memorised":
+            assert (record.metrics["train_time"], record.metrics["decision_time"]) == (12.5, 0.25)
+        else:  # a classical solver trains for 0 s and decides in its whole solve time
+            assert (record.metrics["train_time"], record.metrics["decision_time"]) == (0.0, record.solve_time)
+    table = report.table()
+    assert list(table["train_time"]) == [12.5, 0.0, 12.5, 0.0]
+    # Without a solver that trains, the columns are not shown.
+    plain = semopt.bench.run("semantic-game", ["uniform"], seeds=1, overrides=overrides, quiet=True)
+    assert "train_time" not in [m.key for m in plain.report]
+
+
 # ------------------------------------------------------------------------------------------------ the certificate
 def test_certify_switch_adds_the_nash_gap_in_solve_only(registry):
     certified, plain = _game(certify=True), _game(certify=False)

@@ -13,13 +13,15 @@ the statistics count them apart (:func:`is_failure`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from semopt.bench.sweep import Scalar
 from semopt.result import Status
 
-__all__ = ["Metric", "Record", "report_of", "REFUSED", "ERROR", "FAILURES", "is_failure"]
+__all__ = ["Metric", "Record", "report_of", "REFUSED", "ERROR", "FAILURES", "is_failure", "TRAINING",
+           "metric_value"]
 
 REFUSED = "refused"
 """Status of a run the solver refused: ``semopt.solve`` raised :class:`~semopt.errors.SolverError` for it."""
@@ -49,6 +51,38 @@ class Metric(NamedTuple):
     key: str
     label: str
     better: str
+
+
+TRAINING = (Metric("train_time", "train (s)", "min"), Metric("decision_time", "decide (s)", "min"))
+"""Columns a benchmark adds when one of its solvers trains a policy (registered with ``trains=True``).
+
+They answer "at what cost in training and in decision time": a solver that
+does not train reports neither, and counts 0 s of training and its whole
+solve time as its decision time (:func:`metric_value`).
+"""
+
+_UNTRAINED = {"train_time": lambda result: 0.0, "decision_time": lambda result: float(result.solve_time)}
+
+
+def metric_value(result: Any, key: str) -> float:
+    """The value of metric ``key`` in ``result`` (a :class:`~semopt.Result`), NaN where it reports none.
+
+    The :data:`TRAINING` keys have a value for every solver: one that does
+    not report them trained for 0 s and decided in its whole solve time.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> classical = SimpleNamespace(metrics={"rde": 2.0}, solve_time=0.5)
+    >>> metric_value(classical, "rde"), metric_value(classical, "train_time"), metric_value(classical, "decision_time")
+    (2.0, 0.0, 0.5)
+    >>> metric_value(classical, "jain")
+    nan
+    """
+    if key in result.metrics:
+        return float(result.metrics[key])
+    default = _UNTRAINED.get(key)
+    return default(result) if default is not None else math.nan
 
 
 def report_of(problem: Any) -> tuple[Metric, ...]:

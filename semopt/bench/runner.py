@@ -45,7 +45,7 @@ from typing import Any
 
 from semopt import scenarios
 from semopt.bench.pool import run_processes
-from semopt.bench.records import Metric, Record, report_of
+from semopt.bench.records import TRAINING, Metric, Record, report_of
 from semopt.bench.sweep import ArgumentError, Scalar, Sweep, SweepError, check_time_limit
 from semopt.bench.task import Instance, run_instance
 from semopt.errors import ScenarioError, SolverError, closest
@@ -111,7 +111,8 @@ class Plan:
     time_limit : float or None
     workers : int
     report : tuple of Metric
-        The problem family's report: the records' metric columns.
+        The problem family's report, then :data:`~semopt.bench.records.TRAINING`
+        when a solver trains: the records' metric columns.
     modules : tuple of str
         Modules that register the solvers outside semopt, imported by each worker process.
     """
@@ -380,6 +381,9 @@ def prepare(
     report = report_of(problem)  # a malformed report fails here, not in a worker
     # Whether each solver accepts the instances is not asked: one that refuses one is recorded `refused`.
     specs = {name: get_solver(name, problem) for name in solvers}
+    if any(spec.trains for spec in specs.values()):
+        known = {metric.key for metric in report}
+        report += tuple(metric for metric in TRAINING if metric.key not in known)
     resolved = resolve_options(specs, options)
     if workers > 1:
         try:

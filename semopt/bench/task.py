@@ -20,7 +20,7 @@ from typing import Any
 
 from semopt import scenarios
 from semopt.api import solve
-from semopt.bench.records import ERROR, REFUSED, Record
+from semopt.bench.records import ERROR, REFUSED, Record, metric_value
 from semopt.bench.sweep import Scalar
 from semopt.errors import SolverError
 from semopt.result import Status
@@ -99,7 +99,7 @@ def _run_one(problem: Any, instance: Instance, solver: str) -> Record:
     try:
         result = solve(problem, solver, seed=instance.seed, time_limit=instance.time_limit,
                        **instance.options.get(solver, {}))
-        metrics = {key: float(result.metrics.get(key, math.nan)) for key in instance.metrics}
+        metrics = {key: metric_value(result, key) for key in instance.metrics}
     except SolverError as exc:
         # Names and options were checked before the first run, so this is the solver refusing this instance.
         return failed_record(instance, solver, REFUSED, str(exc), time.perf_counter() - start)

@@ -97,3 +97,17 @@ def test_time_limit_bounds_training():
     result = semopt.solve(load(), "ppo", seed=0, steps=10**6, seconds=1.0)
     assert result.metrics["train_steps"] < 10**6
     assert result.metrics["train_time"] < 30
+
+
+def test_bench_compares_a_saved_policy_with_classical_solvers_on_held_out_seeds(trained):
+    _, long, result = trained
+    report = semopt.bench.run("model-selection", ["exact", "ppo"], seeds=[1000, 1001], overrides={"users": 6},
+                              options={"ppo": {"load_from": str(long)}}, quiet=True)
+    assert [m.key for m in report.report][-2:] == ["train_time", "decision_time"]
+    by_solver = {s.solver: s for s in report.summaries}
+    assert by_solver["ppo"].metrics["train_time"] == pytest.approx(result.metrics["train_time"])
+    assert by_solver["exact"].metrics["train_time"] == 0.0
+    assert 0 < by_solver["ppo"].metrics["decision_time"] < by_solver["ppo"].metrics["train_time"]
+    # exact is optimal: no feasible decision of the policy beats it
+    exact, ppo = ([r for r in report.records if r.solver == name] for name in ("exact", "ppo"))
+    assert all(p.objective <= e.objective + 1e-9 for p, e in zip(ppo, exact, strict=True) if p.feasible)

@@ -51,7 +51,7 @@ def _run(kind: str, problem: Any, rng: np.random.Generator, time_limit: float | 
 
 
 @register_solver("ppo", problems=(ModelSelection,), requires=(*REQUIRES, "stable_baselines3"), extra="learned",
-                 options={
+                 trains=True, options={
                      **COMMON_OPTIONS,
                      "lr": Option(3e-4, "float", "Adam learning rate (the paper's 3e-5 needs far more steps).",
                                   low=0.0, low_open=True, high=1.0),
@@ -65,7 +65,7 @@ def ppo_solver(problem: ModelSelection, *, rng: np.random.Generator, time_limit:
     return _run("ppo", problem, rng, time_limit, options)
 
 
-@register_solver("mappo", problems=(QoEOffloading,), requires=REQUIRES, extra="learned", options={
+@register_solver("mappo", problems=(QoEOffloading,), requires=REQUIRES, extra="learned", trains=True, options={
     **COMMON_OPTIONS,
     "lr": Option(3e-4, "float", "Adam learning rate (the paper's 1e-4 needs more steps).", low=0.0, low_open=True,
                  high=1.0),
@@ -80,7 +80,7 @@ def mappo_solver(problem: QoEOffloading, *, rng: np.random.Generator, time_limit
     return _run("mappo", problem, rng, time_limit, options)
 
 
-@register_solver("d3qn", problems=(QoEOffloading,), requires=REQUIRES, extra="learned", options={
+@register_solver("d3qn", problems=(QoEOffloading,), requires=REQUIRES, extra="learned", trains=True, options={
     **COMMON_OPTIONS,
     "lr": Option(1e-3, "float", "Adam learning rate.", low=0.0, low_open=True, high=1.0),
     "buffer": Option(30_000, "int", "Replay buffer size (the paper: 30 000).", low=10, high=10**7),
