@@ -183,6 +183,7 @@ class QoEOffloading(Problem):
         ("mean_delay", "mean delay (s)", "min"),
         ("mean_energy", "mean energy (J)", "min"),
         ("mean_accuracy", "accuracy", "max"),
+        ("reward_eq12", "eq-12 reward", "max"),
     )
 
     # ----------------------------------------------------------------- data
