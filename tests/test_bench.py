@@ -202,6 +202,17 @@ def test_metric_improvement_is_direction_aware() -> None:
         metric_improvement_pct(1.0, 2.0, ("jain", "Jain index", "up"))
 
 
+def test_improvement_keeps_its_sign_against_a_negative_baseline() -> None:
+    # A penalised reward can be negative: beating -100 with 10 is an improvement, not a -110 % one.
+    reward = ("reward_eq12", "eq-12 reward", "max")
+    cost = ("cost", "cost", "min")
+    assert metric_improvement_pct(10.0, -100.0, reward) == pytest.approx(110.0)
+    assert metric_improvement_pct(-100.0, 10.0, reward) == pytest.approx(-1100.0)
+    assert metric_improvement_pct(-200.0, -100.0, reward) == pytest.approx(-100.0)
+    assert metric_improvement_pct(-200.0, -100.0, cost) == pytest.approx(100.0)
+    assert metric_improvement_pct(-50.0, -100.0, cost) == pytest.approx(-50.0)
+
+
 def test_aggregate_keeps_geometric_means_geometric() -> None:
     assert aggregate("mean_delay", [0.1, 0.4]) == pytest.approx(0.25)
     assert aggregate("geomean_delay", [0.1, 0.4]) == pytest.approx(0.2)

@@ -113,9 +113,9 @@ class Comparison:
         report is empty).
     improvement_pct : float
         :func:`metric_improvement_pct` of the two summaries' ``metric``:
-        ``100 (1 - a / b)`` for a ``"min"`` metric (a delay reduction),
-        ``100 (a / b - 1)`` for a ``"max"`` one; positive always means
-        ``solver`` is better.  NaN without a metric.
+        ``100 (b - a) / |b|`` for a ``"min"`` metric (a delay reduction),
+        ``100 (a - b) / |b|`` for a ``"max"`` one; positive always means
+        ``solver`` is better, whatever the sign of ``b``.  NaN without a metric.
     """
 
     scenario: str
@@ -187,13 +187,26 @@ def improvement_pct(mean_a: float, mean_b: float) -> float:
 
 
 def reduction_pct(a: float, b: float) -> float:
-    """``100 (1 - a / b)``: how much lower ``a`` is than ``b`` (e.g. a delay), in % of ``b``; NaN if ``b`` is 0."""
-    return _ratio_pct(b - a, b)
+    """``100 (b - a) / |b|``: how much lower ``a`` is than ``b`` (e.g. a delay), in % of ``|b|``; NaN if ``b`` is 0.
+
+    For ``b > 0`` this is ``100 (1 - a / b)``; dividing by ``|b|`` keeps the
+    sign meaning "lower" when ``b`` is negative (a penalised reward).
+    """
+    return _ratio_pct(b - a, abs(b))
 
 
 def increase_pct(a: float, b: float) -> float:
-    """``100 (a / b - 1)``: how much higher ``a`` is than ``b`` (e.g. a fidelity), in % of ``b``; NaN if ``b`` is 0."""
-    return _ratio_pct(a - b, b)
+    """``100 (a - b) / |b|``: how much higher ``a`` is than ``b`` (e.g. a fidelity), in % of ``|b|``; NaN if ``b`` is 0.
+
+    For ``b > 0`` this is ``100 (a / b - 1)``; dividing by ``|b|`` keeps the
+    sign meaning "higher" when ``b`` is negative: 10 against -100 is +110 %.
+
+    Examples
+    --------
+    >>> increase_pct(10.0, -100.0), increase_pct(3.0, 2.0)
+    (110.0, 50.0)
+    """
+    return _ratio_pct(a - b, abs(b))
 
 
 _IMPROVEMENT = {"min": reduction_pct, "max": increase_pct}
