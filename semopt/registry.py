@@ -207,7 +207,8 @@ def get_solver(name: Any, problem: Any) -> SolverSpec:
                 missing = [m for m in spec.requires if not _found(m)]
                 hint = f"pip install 'semopt[{spec.extra}]'" if spec.extra else "pip install " + " ".join(missing)
                 raise SolverError(
-                    f"Solver {name!r} needs {', '.join(missing)}, which is not installed; run: {hint}."
+                    f"Solver {name!r} needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
+                    f"installed; run: {hint}."
                 )
             return spec
     raise SolverError(f"Solver {name!r} does not apply to {ptype}; solvers for {ptype}: {_names(registered)}.")
