@@ -162,6 +162,79 @@ def _format_seconds(seconds: float) -> str:
     return f"{seconds / 1e-9:.4g} ns"
 
 
+SCALE_GROUP = "bcd-scale"
+SCALE_PLOT = "out/bcd_scale.png"  # under benchmarks/
+
+
+def scale_rows(benchmarks: list) -> dict[str, dict[int, dict]]:
+    """``{path: {users: extra_info + mean time}}`` of the ``bcd-scale`` benchmarks that ran."""
+    rows: dict[str, dict[int, dict]] = {}
+    for bench in benchmarks:
+        if bench and bench.group == SCALE_GROUP and bench.extra_info:
+            info = dict(bench.extra_info)
+            rows.setdefault(info["path"], {})[int(info["users"])] = {**info, "time": float(bench.stats.mean)}
+    return rows
+
+
+def scale_exponent(rows: dict[int, dict]) -> float | None:
+    """Slope of log(time) against log(U), least squares; None with fewer than two sizes."""
+    if len(rows) < 2:
+        return None
+    users = np.array(sorted(rows), dtype=float)
+    times = np.array([rows[u]["time"] for u in sorted(rows)])
+    return float(np.polyfit(np.log(users), np.log(times), 1)[0])
+
+
+def scale_lines(rows: dict[str, dict[int, dict]]) -> list[str]:
+    lines = ["U     K   N    path         time      per iteration  iterations  swaps scored  accepted  objective"]
+    for path in sorted(rows):
+        for users in sorted(rows[path]):
+            r = rows[path][users]
+            lines.append(f"{users:<5} {r['base_stations']:<3} {r['subcarriers']:<4} {path:<12} "
+                         f"{_format_seconds(r['time']):>9}  {_format_seconds(r['seconds_per_iteration']):>13}  "
+                         f"{r['iterations']:>10}  {r['swaps_scored']:>12}  {r['swaps']:>8}  {r['objective']:.6g}")
+    for path in sorted(rows):
+        exponent = scale_exponent(rows[path])
+        if exponent is not None:
+            lines.append(f"{path}: time ~ U^{exponent:.2f} (least squares over U = "
+                         f"{', '.join(map(str, sorted(rows[path])))})")
+    both = sorted(set(rows.get("incremental", {})) & set(rows.get("full", {})))
+    for users in both:
+        fast, full = rows["incremental"][users], rows["full"][users]
+        lines.append(f"U = {users}: incremental {full['time'] / fast['time']:.3g}x faster than full, same objective: "
+                     f"{'yes' if fast['objective'] == full['objective'] else 'NO'}")
+    return lines
+
+
+def plot_scale(rows: dict[str, dict[int, dict]], path: str) -> str:
+    """Log-log plot of time against U with each path's fitted exponent; returns the file written."""
+    import os
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for name, marker in (("incremental", "o"), ("full", "s")):
+        if name not in rows:
+            continue
+        users = np.array(sorted(rows[name]), dtype=float)
+        times = np.array([rows[name][u]["time"] for u in sorted(rows[name])])
+        exponent = scale_exponent(rows[name])
+        label = f"{name}" + (f" (slope {exponent:.2f})" if exponent is not None else "")
+        ax.loglog(users, times, marker=marker, label=label)
+    ax.set_xlabel("users U (K and N grow with U)")
+    ax.set_ylabel("bcd, one start (s)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    ax.set_title("semantic-mec at Table III's user density, seed 0")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fig.savefig(path, dpi=150)
+    return path
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-benchmark's own tables
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print ``fast / reference`` mean-time ratios and :data:`TIMES`; print nothing if the stats are not there."""
@@ -188,3 +261,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", "fast path / reference path, and single timings (mean times, this run)")
         for line in lines:
             terminalreporter.write_line(line)
+    try:
+        rows = scale_rows(benchmarks)
+        if rows:
+            import os
+
+            plot = plot_scale(rows, os.path.join(os.path.dirname(__file__), SCALE_PLOT))
+            terminalreporter.write_sep("-", "bcd scaling on semantic-mec (one start, seed 0)")
+            for line in [*scale_lines(rows), f"plot: {plot}"]:
+                terminalreporter.write_line(line)
+    except Exception as exc:  # a summary must never fail the run
+        terminalreporter.write_line(f"(no scaling summary: {exc})")

@@ -109,10 +109,13 @@ def run_swaps(
     better: Callable[[Any, Any], bool],
     max_passes: int = 100,
     out_of_time: Callable[[], bool] = lambda: False,
+    on_swap: Callable[[Any], None] | None = None,
 ) -> tuple[Any, Any, int]:
     """Apply swap-blocking swaps until none is left (or the budget runs out).
 
-    Returns ``(state, assessment, swaps)``.
+    Each pass lists the moves of the state it starts from and applies them
+    in turn to the current state; ``on_swap(move)`` hears of every accepted
+    one.  Returns ``(state, assessment, swaps)``.
     """
     current = assess(state)
     swaps = 0
@@ -127,6 +130,8 @@ def run_swaps(
                 state, current = candidate, cand
                 swaps += 1
                 changed = True
+                if on_swap is not None:
+                    on_swap(move)
             if out_of_time():
                 return state, current, swaps
         if not changed:

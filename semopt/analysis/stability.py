@@ -84,17 +84,23 @@ def _rescale(compute: np.ndarray, members: np.ndarray, total: float) -> None:
         compute[members] *= total / used
 
 
-def association_swaps(model: OffloadingModel) -> SwapMatching:
-    """The swaps of Algorithm 1: users x BSs, many-to-one, exchanges and moves into holes (eq 15)."""
+def association_swaps(model: OffloadingModel, neighbours: np.ndarray | None = None) -> SwapMatching:
+    """The swaps of Algorithm 1: users x BSs, many-to-one, exchanges and moves into holes (eq 15).
+
+    ``neighbours`` (bool[U, K]) prunes them: user u only moves to BS k where
+    ``neighbours[u, k]``, and two users only exchange if each may join the
+    other's BS (``semopt.solvers.offloading.swap_passes.candidates``).
+    """
     n_users, n_bs, n_sub = model.n_users, model.n_bs, model.n_sub
+    allowed = np.ones((n_users, n_bs), bool) if neighbours is None else np.asarray(neighbours, bool)
 
     def moves(sol: Any) -> Iterator[tuple]:
         for u in range(n_users):
             for v in range(u + 1, n_users):
-                if sol.assoc[u] != sol.assoc[v]:
+                if sol.assoc[u] != sol.assoc[v] and allowed[u, sol.assoc[v]] and allowed[v, sol.assoc[u]]:
                     yield ("exchange", u, v)
             for k in range(n_bs):
-                if k != sol.assoc[u]:
+                if k != sol.assoc[u] and allowed[u, k]:
                     for variant in _MOVE_VARIANTS:
                         yield (variant, u, k)
 
@@ -172,12 +178,21 @@ def association_swaps(model: OffloadingModel) -> SwapMatching:
 
 
 # ---------------------------------------------------------------- Algorithm 2
-def subcarrier_swaps(model: OffloadingModel) -> SwapMatching:
-    """The swaps of Algorithm 2: at every BS, its users x its subcarriers, many-to-many, with holes (eq 20-22)."""
+def subcarrier_swaps(model: OffloadingModel, pairs: np.ndarray | None = None, *, within: bool = True,
+                     cross: bool = True) -> SwapMatching:
+    """The swaps of Algorithm 2: at every BS, its users x its subcarriers, many-to-many, with holes (eq 20-22).
+
+    ``pairs`` (int[P, 2], k < c) prunes the coordinated exchanges to those
+    pairs of BSs, in that order (``semopt.solvers.offloading.swap_passes.candidates``);
+    ``within`` and ``cross`` keep the moves within cells and the coordinated
+    exchanges (both by default).
+    """
     n_users, n_bs, n_sub = model.n_users, model.n_bs, model.n_sub
+    bs_pairs = ([(k, c) for k in range(n_bs) for c in range(k + 1, n_bs)] if pairs is None
+                else [(int(k), int(c)) for k, c in np.asarray(pairs).reshape(-1, 2)])
 
     def moves(sol: Any) -> Iterator[tuple]:
-        for k in range(n_bs):
+        for k in range(n_bs if within else 0):
             row = sol.carrier[k]
             members = np.flatnonzero(sol.assoc == k)
             counts = np.bincount(row[row >= 0], minlength=n_users)
@@ -198,13 +213,11 @@ def subcarrier_swaps(model: OffloadingModel) -> SwapMatching:
                         if v != u:
                             yield ("transfer", k, n, int(v))
         # Coordinated exchanges: two BSs swap the holders of subcarriers n and n' at once.
-        for k in range(n_bs):
-            for c in range(k + 1, n_bs):
-                for n in range(n_sub):
-                    for n2 in range(n + 1, n_sub):
-                        if (sol.carrier[k, n] != sol.carrier[k, n2]
-                                and sol.carrier[c, n] != sol.carrier[c, n2]):
-                            yield ("cross", k, n, (c, n2))
+        for k, c in bs_pairs if cross else ():
+            for n in range(n_sub):
+                for n2 in range(n + 1, n_sub):
+                    if sol.carrier[k, n] != sol.carrier[k, n2] and sol.carrier[c, n] != sol.carrier[c, n2]:
+                        yield ("cross", k, n, (c, n2))
 
     def apply(sol: Any, move: tuple) -> Any:
         kind, k, n, x = move
