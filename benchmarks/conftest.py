@@ -211,6 +211,7 @@ def plot_scale(rows: dict[str, dict[int, dict]], path: str) -> str:
     import os
 
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
@@ -225,6 +226,9 @@ def plot_scale(rows: dict[str, dict[int, dict]], path: str) -> str:
         exponent = scale_exponent(rows[name])
         label = f"{name}" + (f" (slope {exponent:.2f})" if exponent is not None else "")
         ax.loglog(users, times, marker=marker, label=label)
+    every = sorted({u for name in rows for u in rows[name]})
+    ax.set_xticks(every, [str(u) for u in every])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("users U (K and N grow with U)")
     ax.set_ylabel("bcd, one start (s)")
     ax.grid(True, which="both", alpha=0.3)

@@ -204,3 +204,24 @@ def test_both_paths_count_the_same_candidates():
     fast = semopt.solve(problem, "bcd", seed=0, starts=1)
     full = semopt.solve(problem, "bcd", seed=0, starts=1, swap_evaluation="full")
     assert fast.metrics["swaps_scored"] == full.metrics["swaps_scored"] > fast.metrics["swaps"] > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pruned_bcd_is_never_worse_than_fixed_association(seed):
+    # K = 8 > nearest = 6: the pruning is on; fa is the paper's weakest structured baseline
+    problem = semopt.scenarios.load("semantic-mec", users=40, base_stations=8, subcarriers=16, seed=seed)
+    assert candidates(problem.distance, 6).neighbours is not None
+    pruned = semopt.solve(problem, "bcd", seed=seed, starts=1)
+    fixed = semopt.solve(problem, "fa", seed=seed)
+    assert pruned.feasible and fixed.feasible
+    assert pruned.objective >= fixed.objective
+
+
+def test_city_preset_keeps_table_iii_user_density():
+    city = semopt.scenarios.load("semantic-mec-city", seed=0)
+    paper = semopt.scenarios.load("semantic-mec", seed=0)
+    assert city.gain.shape == (500, 20, 128)
+    side = semopt.scenarios.spec("semantic-mec-city").overrides["area"].default
+    paper_side = semopt.scenarios.spec("semantic-mec").overrides["area"].default
+    assert city.n_users / side**2 == pytest.approx(paper.n_users / paper_side**2)
+    assert city.bandwidth == paper.bandwidth  # 32 MHz per BS, as Table III
