@@ -57,15 +57,20 @@ class LayerCosts:
 
 def layer_costs(flops: np.ndarray, out_elements: np.ndarray, input_elements: float, *, device_flops: float,
                 device_power: float, tx_power: float, bandwidth: float, snr: float, compute: float,
-                bits_per_element: float, input_bits_per_element: float) -> tuple[LayerCosts, LayerCosts]:
+                bits_per_element: float, input_bits_per_element: float,
+                edge_work: np.ndarray | None = None) -> tuple[LayerCosts, LayerCosts]:
     """``(latency, energy)`` pieces of one user with ``bandwidth`` Hz at ``snr`` and ``compute`` edge FLOP/s.
 
-    Zero bandwidth or zero compute make the pieces that need them infinite.
+    ``flops`` is each layer's work on the device and ``edge_work`` on the edge
+    (default: the same): FLOPs under the FLOP model, FLOP-equivalent work
+    under a roofline model (:func:`semopt.models.roofline.work`).  Zero
+    bandwidth or zero compute make the pieces that need them infinite.
     """
     rate = float(shannon_rate(bandwidth, snr))
     n = flops.shape[0]
+    edge = flops if edge_work is None else edge_work
     t_dev = flops / device_flops
-    t_edge = flops / compute if compute > 0 else np.full(n, np.inf)
+    t_edge = edge / compute if compute > 0 else np.full(n, np.inf)
     with np.errstate(divide="ignore"):
         t_send = bits_per_element * out_elements / rate if rate > 0 else np.full(n, np.inf)
         t_in = input_bits_per_element * input_elements / rate if rate > 0 else np.inf

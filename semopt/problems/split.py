@@ -55,6 +55,7 @@ from semopt.capabilities import Traits
 from semopt.errors import InvalidProblemError
 from semopt.models.channel import shannon_rate
 from semopt.models.networks import Network
+from semopt.models.roofline import DeviceProfile, work
 from semopt.models.split import LayerCosts, layer_costs, placement_cost, transfers, weighted_costs
 from semopt.problems.base import FEASIBILITY_RTOL, Problem
 from semopt.result import Evaluation, SolutionIO
@@ -63,6 +64,9 @@ __all__ = ["SplitInference", "SplitSolution", "DynamicSplit", "DynamicSplitSolut
            "ADDITIVE_OBJECTIVES", "CONSTRAINTS", "LayerCosts"]
 
 OBJECTIVES = ("latency", "energy", "weighted", "accuracy")
+# Fields the per-layer work of `SplitInference.layer_work` depends on.
+_WORK_INPUTS = ("network", "device_profile", "edge_profile", "bits_per_element", "input_bits_per_element",
+                "bytes_per_param")
 ADDITIVE_OBJECTIVES = ("latency", "energy", "weighted")
 """The objectives that are sums over layers and transfers (a minimum cut solves them); ``accuracy`` is not."""
 CONSTRAINTS = ("energy_budget", "deadline", "memory")
@@ -127,6 +131,14 @@ class SplitInference(Problem):
     bits_per_element, input_bits_per_element, bytes_per_param : float
         Activation, raw-input and parameter sizes (float32 activations: 32 bits,
         8-bit image input, float32 weights: 4 bytes).
+    device_profile, edge_profile : DeviceProfile, optional
+        Roofline latency models of the devices and of the edge
+        (:mod:`semopt.models.roofline`): a layer takes ``w_l / f`` where
+        ``w_l`` is its roofline time on the profiled processor times that
+        processor's peak FLOP/s -- its time there when ``f`` is the profile's
+        peak, proportionally faster or slower otherwise (``device_flops`` and
+        the edge share set the speed, the profile which layers are bound by
+        memory traffic).  ``None``: the FLOP model, ``w_l = F_l``.
 
     Examples
     --------
@@ -153,10 +165,14 @@ class SplitInference(Problem):
     bits_per_element: float = 32.0
     input_bits_per_element: float = 8.0
     bytes_per_param: float = 4.0
+    device_profile: DeviceProfile | None = None
+    edge_profile: DeviceProfile | None = None
     info: dict[str, Any] = field(default_factory=dict)
     # Per-exit caches of `needed` and `graph_for`; emptied whenever `network` is set (see __setattr__).
     _needed_cache: dict[int, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
     _graph_cache: dict[int, nx.DiGraph] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Each side's per-layer work (`layer_work`); emptied whenever what it depends on is set.
+    _work_cache: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     sense: ClassVar[str] = "min"
     Solution: ClassVar[type] = SplitSolution
@@ -169,6 +185,8 @@ class SplitInference(Problem):
         if name == "network":  # the exit caches describe the network
             object.__setattr__(self, "_needed_cache", {})
             object.__setattr__(self, "_graph_cache", {})
+        if name in _WORK_INPUTS:
+            object.__setattr__(self, "_work_cache", {})
         object.__setattr__(self, name, value)
 
     def validate(self) -> None:
@@ -217,6 +235,11 @@ class SplitInference(Problem):
         self.input_bits_per_element = check_scalar("input_bits_per_element", self.input_bits_per_element, low=0.0,
                                                    low_inclusive=False)
         self.bytes_per_param = check_scalar("bytes_per_param", self.bytes_per_param, low=0.0)
+        for name in ("device_profile", "edge_profile"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, DeviceProfile):
+                raise InvalidProblemError(f"`{name}` must be a semopt.models.roofline.DeviceProfile or None; got "
+                                          f"{quote(value)} ({type(value).__name__}).")
 
     def _check_graph(self) -> None:
         net = self.network
@@ -276,15 +299,27 @@ class SplitInference(Problem):
         """Shannon rate ``B_m log2(1 + snr_m)`` in bit/s."""
         return np.asarray(shannon_rate(np.asarray(bandwidth, dtype=float), self.snr))
 
+    def layer_work(self, side: str) -> np.ndarray:
+        """FLOP-equivalent work of each layer on the ``"device"`` or the ``"edge"`` (``device_profile`` /
+        ``edge_profile``; the layers' FLOPs under the FLOP model)."""
+        if side not in self._work_cache:
+            profile = self.device_profile if side == "device" else self.edge_profile
+            values = work(self.network, profile, bytes_per_element=self.bits_per_element / 8,
+                          bytes_per_param=self.bytes_per_param,
+                          input_bytes_per_element=self.input_bits_per_element / 8)
+            values.flags.writeable = False
+            self._work_cache[side] = values
+        return self._work_cache[side]
+
     def parts(self, m: int, bandwidth: float, compute: float) -> dict[str, LayerCosts]:
         """Per-layer latency and energy of user m as additive pieces (:func:`semopt.models.split.layer_costs`)."""
         net = self.network
         latency, energy = layer_costs(
-            np.asarray(net.flops, dtype=float), np.asarray(net.out_elements, dtype=float), float(net.input_elements),
+            self.layer_work("device"), np.asarray(net.out_elements, dtype=float), float(net.input_elements),
             device_flops=float(self.device_flops[m]), device_power=float(self.device_power[m]),
             tx_power=float(self.tx_power[m]), bandwidth=float(bandwidth), snr=float(self.snr[m]),
             compute=float(compute), bits_per_element=self.bits_per_element,
-            input_bits_per_element=self.input_bits_per_element)
+            input_bits_per_element=self.input_bits_per_element, edge_work=self.layer_work("edge"))
         return {"latency": latency, "energy": energy}
 
     def costs(self, m: int, bandwidth: float, compute: float, *, energy_price: float = 0.0,
@@ -441,7 +476,7 @@ class SplitInference(Problem):
             bits = (self.bits_per_element * net.out_elements[send].sum()
                     + (self.input_bits_per_element * net.input_elements if send_in else 0.0))
             a[m] = (wt + we * self.tx_power[m]) * bits / shannon_rate(1.0, self.snr[m])
-            c[m] = wt * net.flops[~row & self.needed(exits[m])].sum()
+            c[m] = wt * self.layer_work("edge")[~row & self.needed(exits[m])].sum()
         return a, c
 
     def user_figures(self, sol: SplitSolution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

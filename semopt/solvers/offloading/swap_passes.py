@@ -13,8 +13,14 @@ the same order (``tests/offloading/test_swap_passes.py``); only the welfare
 rule is compiled (``swap_rule="paper"`` runs the reference path).
 
 A pass is cut into chunks -- one BS, one pair of BSs, one user -- so that
-the Python driver (:func:`run_passes`) can watch the clock between them, and
-``candidates`` optionally prunes the moves (see :func:`run_passes`).
+the Python driver (:func:`run_passes`) can watch the clock between them;
+the chunks release the GIL, so starts run side by side on threads.
+:func:`candidates` prunes the moves at scale, and the reference honours the
+same pruning.  Moves within cells are cached between passes: a move whose
+subcarriers and users have not changed since it was last scored keeps its
+score (exactly what scoring it again would give).  Dense instances leave few
+such moves -- a swap on subcarrier n changes every holder of n at every BS --
+so the cache saves about a tenth of the time at 100 users.
 
 References
 ----------

@@ -146,13 +146,13 @@ def prefix_costs_batch(problem: SplitInference, bandwidth: np.ndarray | None = N
     cp = default_cp if compute is None else np.asarray(compute, dtype=float).reshape(m_count)
     wt, we = problem.objective_weights(objective)
     we = we + energy_price
-    flops = np.asarray(net.flops, dtype=float)
+    device_work, edge_work = problem.layer_work("device"), problem.layer_work("edge")
     active = problem.needed(exit)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         # The same elementwise expressions as SplitInference.parts, one row per user.
-        t_dev = flops[None, :] / problem.device_flops[:, None]
-        t_edge = np.where(cp[:, None] > 0, flops[None, :] / cp[:, None], np.inf)
+        t_dev = device_work[None, :] / problem.device_flops[:, None]
+        t_edge = np.where(cp[:, None] > 0, edge_work[None, :] / cp[:, None], np.inf)
         rate = shannon_rate(bw, problem.snr)
         t_bit = np.where(rate > 0, 1.0 / rate, np.inf)
         device = np.broadcast_to(np.where(active, weigh(wt, t_dev, we, problem.device_power[:, None] * t_dev), 0.0),

@@ -1,0 +1,250 @@
+"""Per-layer latency on a real processor: the roofline model, with the FLOP model as its special case.
+
+The FLOP model of :mod:`semopt.models.split` times a layer as ``F / f``:
+FLOPs over throughput.  Real processors do not work that way: a fully
+connected layer moves every weight once and does two FLOPs per weight, a
+depthwise convolution or a pooling layer moves its activations and does next
+to no arithmetic -- they are bound by memory traffic, which is why
+Neurosurgeon profiled each layer type and fitted per-type regressions.  The
+roofline model (Williams, Waterman, Patterson) times layer l on a processor
+as
+
+.. math::
+
+    t_l = \\max\\Big(\\frac{F_l}{\\eta_{k(l)} P}, \\frac{B_l}{W}\\Big) + o
+
+with ``P`` the peak FLOP/s, ``eta_k`` the share of it that layers of kind
+``k`` reach, ``B_l`` the bytes the layer moves (its weights, its inputs and
+its output, :func:`layer_bytes`), ``W`` the memory bandwidth (bytes/s) and
+``o`` a per-layer overhead (dispatch, allocation).  A :class:`DeviceProfile`
+holds ``P, W, o, eta``; ``W = inf``, ``o = 0``, ``eta = 1`` is the FLOP model.
+
+A split solver needs each layer's time at a *share* of a processor (the edge
+is shared among users): :func:`work` turns the times into FLOP-equivalent
+work ``w_l = t_l P``, so that ``w_l / f`` is the layer's time on the share
+``f / P`` of the processor (its compute and its memory bandwidth alike), and
+``w_l = F_l`` under the FLOP model.
+
+References
+----------
+.. [1] S. Williams, A. Waterman, D. Patterson, "Roofline: an insightful
+   visual performance model for multicore architectures", Communications of
+   the ACM 52(4), 2009.
+.. [2] Y. Kang et al., "Neurosurgeon: Collaborative Intelligence Between the
+   Cloud and Mobile Edge", ASPLOS 2017 (per-layer-type latency models).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from semopt.errors import InvalidProblemError
+from semopt.models.networks import Network
+
+__all__ = ["DeviceProfile", "KINDS", "layer_bytes", "layer_times", "work"]
+
+KINDS = ("conv", "fc", "pool", "add", "concat")
+"""Layer kinds of :class:`~semopt.models.networks.Network` a profile may give an efficiency."""
+
+
+def _positive(name: str, value: Any, *, infinite: bool = False, zero: bool = False) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidProblemError(f"`{name}` must be a number; got {value!r}.") from None
+    ok = (number > 0 or (zero and number == 0)) and (math.isfinite(number) or (infinite and number == math.inf))
+    if not ok:
+        what = ">= 0" if zero else "> 0"
+        raise InvalidProblemError(f"`{name}` must be {what} and {'finite or inf' if infinite else 'finite'}; "
+                                  f"got {value!r}.")
+    return number
+
+
+@dataclass(frozen=True)
+class DeviceProfile:
+    """One processor's roofline: what :func:`layer_times` needs (module docstring).
+
+    Parameters
+    ----------
+    peak_flops : float
+        Peak arithmetic throughput ``P`` in FLOP/s.
+    memory_bandwidth : float, default inf
+        ``W`` in bytes/s; ``inf`` makes every layer compute-bound.
+    overhead : float, default 0
+        ``o``, seconds added to every layer.
+    efficiency : mapping of str to float, default {}
+        ``eta_k`` in (0, 1] per layer kind (:data:`KINDS`); a kind left out
+        reaches the full peak.
+    name : str, default ""
+        Where the profile comes from (a device, a fit).
+
+    Raises
+    ------
+    InvalidProblemError
+        A field out of range, an unknown layer kind; the message names both.
+
+    Examples
+    --------
+    >>> DeviceProfile.flop_model(1e9).memory_bandwidth
+    inf
+    """
+
+    peak_flops: float
+    memory_bandwidth: float = math.inf
+    overhead: float = 0.0
+    efficiency: Mapping[str, float] = field(default_factory=dict)
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "peak_flops", _positive("peak_flops", self.peak_flops))
+        object.__setattr__(self, "memory_bandwidth", _positive("memory_bandwidth", self.memory_bandwidth,
+                                                               infinite=True))
+        object.__setattr__(self, "overhead", _positive("overhead", self.overhead, zero=True))
+        if not isinstance(self.efficiency, Mapping):
+            raise InvalidProblemError(f"`efficiency` must map layer kinds to numbers; got {self.efficiency!r}.")
+        checked = {}
+        for kind, value in self.efficiency.items():
+            if kind not in KINDS:
+                raise InvalidProblemError(f"`efficiency` names an unknown layer kind {kind!r}; the kinds are "
+                                          f"{', '.join(KINDS)}.")
+            eta = _positive(f"efficiency[{kind!r}]", value)
+            if eta > 1:
+                raise InvalidProblemError(f"`efficiency[{kind!r}]` must be in (0, 1]; got {value!r}.")
+            checked[kind] = eta
+        object.__setattr__(self, "efficiency", checked)
+
+    @classmethod
+    def flop_model(cls, flops_per_second: float) -> DeviceProfile:
+        """The FLOP model: time = FLOPs / throughput (no memory bound, no overhead)."""
+        return cls(flops_per_second, name="FLOP model")
+
+    @property
+    def is_flop_model(self) -> bool:
+        flat = all(v == 1 for v in self.efficiency.values())
+        return self.memory_bandwidth == math.inf and self.overhead == 0 and flat
+
+    def efficiencies(self, kinds: tuple[str, ...], n_layers: int) -> np.ndarray:
+        """``eta`` of each layer (1 where the kind is unknown or not given)."""
+        if not kinds:
+            return np.ones(n_layers)
+        return np.array([self.efficiency.get(kind, 1.0) for kind in kinds], dtype=float)
+
+    # ------------------------------------------------------------ JSON
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "peak_flops": self.peak_flops,
+                "memory_bandwidth": None if self.memory_bandwidth == math.inf else self.memory_bandwidth,
+                "overhead": self.overhead, "efficiency": dict(self.efficiency)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> DeviceProfile:
+        """The profile :meth:`to_dict` wrote (``memory_bandwidth: null`` is inf).
+
+        Raises
+        ------
+        InvalidProblemError
+            Not a mapping, a missing ``peak_flops``, an unknown key or a bad value.
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidProblemError(f"A device profile must be a JSON object; got {type(data).__name__}.")
+        known = {"name", "peak_flops", "memory_bandwidth", "overhead", "efficiency"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InvalidProblemError(f"Unknown device profile field(s) {', '.join(map(repr, unknown))}; the fields "
+                                      f"are {', '.join(sorted(known))}.")
+        if "peak_flops" not in data:
+            raise InvalidProblemError("A device profile needs `peak_flops`.")
+        bandwidth = data.get("memory_bandwidth")
+        return cls(data["peak_flops"], math.inf if bandwidth is None else bandwidth, data.get("overhead", 0.0),
+                   data.get("efficiency") or {}, str(data.get("name", "")))
+
+    def save(self, path: str | Path) -> Path:
+        out = Path(path)
+        out.write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+        return out
+
+    @classmethod
+    def load(cls, path: str | Path) -> DeviceProfile:
+        """Read a profile written by :meth:`save` (or the ``profile`` entry of ``semopt profile``'s output).
+
+        Raises
+        ------
+        InvalidProblemError
+            The file cannot be read or is not a valid profile; the message names the file.
+        """
+        try:
+            data = json.loads(Path(path).read_text())
+        except (OSError, ValueError) as exc:
+            raise InvalidProblemError(f"Cannot read the device profile {str(path)!r}: {exc}") from None
+        if isinstance(data, Mapping) and "profile" in data:
+            data = data["profile"]
+        try:
+            return cls.from_dict(data)
+        except InvalidProblemError as exc:
+            raise InvalidProblemError(f"{str(path)!r}: {exc}") from None
+
+
+def layer_bytes(network: Network, *, bytes_per_element: float = 4.0, bytes_per_param: float = 4.0,
+                input_bytes_per_element: float | None = None) -> np.ndarray:
+    """Bytes each layer moves: its parameters, its inputs (its predecessors' outputs, or the network input for a
+    layer without one) and its output, read or written once (batch 1, no cache reuse across layers).
+
+    ``input_bytes_per_element`` sizes the network input (default: ``bytes_per_element``).
+
+    Examples
+    --------
+    >>> from semopt.models import networks
+    >>> net = networks.build("alexnet")
+    >>> int(layer_bytes(net)[-1]) == 4 * (int(net.params[-1]) + int(net.out_elements[-2]) + 1000)
+    True
+    """
+    first = bytes_per_element if input_bytes_per_element is None else input_bytes_per_element
+    out = np.asarray(network.out_elements, dtype=float)
+    moved = bytes_per_param * np.asarray(network.params, dtype=float) + bytes_per_element * out
+    for layer in range(network.n_layers):
+        preds = list(network.graph.predecessors(layer))
+        moved[layer] += bytes_per_element * out[preds].sum() if preds else first * network.input_elements
+    return moved
+
+
+@njit(cache=True)
+def _roofline(flops, moved, eta, peak, bandwidth, overhead):
+    times = np.empty(flops.shape[0])
+    for layer in range(flops.shape[0]):
+        compute = flops[layer] / (eta[layer] * peak)
+        memory = moved[layer] / bandwidth
+        times[layer] = (compute if compute > memory else memory) + overhead
+    return times
+
+
+def layer_times(network: Network, profile: DeviceProfile, **sizes: float) -> np.ndarray:
+    """Each layer's time (s) on the whole processor ``profile`` describes; ``sizes`` go to :func:`layer_bytes`.
+
+    Examples
+    --------
+    >>> from semopt.models import networks
+    >>> net = networks.build("alexnet")
+    >>> bool(np.allclose(layer_times(net, DeviceProfile.flop_model(1e9)), net.flops / 1e9))
+    True
+    """
+    flops = np.asarray(network.flops, dtype=float)
+    moved = layer_bytes(network, **sizes) if profile.memory_bandwidth < math.inf else np.zeros_like(flops)
+    eta = profile.efficiencies(network.kinds, network.n_layers)
+    return _roofline(flops, moved, eta, profile.peak_flops, profile.memory_bandwidth, profile.overhead)
+
+
+def work(network: Network, profile: DeviceProfile | None, **sizes: float) -> np.ndarray:
+    """FLOP-equivalent work of each layer, ``t_l P``: ``w_l / f`` is its time on a share ``f / P`` of the processor.
+
+    ``profile=None`` (or the FLOP model) gives the layers' FLOPs.
+    """
+    if profile is None or profile.is_flop_model:
+        return np.asarray(network.flops, dtype=float)
+    return layer_times(network, profile, **sizes) * profile.peak_flops
