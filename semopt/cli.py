@@ -26,10 +26,11 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import semopt
-from semopt import bench, scenarios
+from semopt import bench, profiling, scenarios
 from semopt.bench.render import jsonable, result_json, result_lines
 from semopt.bench.sweep import ArgumentError, parse_assignments
 from semopt.errors import SemoptError
@@ -165,6 +166,31 @@ def _cmd_solvers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_profile(args: argparse.Namespace) -> int:
+    size = None if args.input_size is None else (3, args.input_size, args.input_size)
+    result = profiling.profile(_split_names(args.networks), input_shape=size, threads=args.threads,
+                               warmup=args.warmup, repeats=args.repeats, seed=args.seed)
+    fitted = result["profile"]
+    bandwidth = fitted["memory_bandwidth"]
+    print(f"fitted roofline ({fitted['name']}): peak {fitted['peak_flops'] / 1e9:.4g} GFLOP/s, memory "
+          f"{'inf' if bandwidth is None else f'{bandwidth / 1e9:.4g} GB/s'}")
+    for key, label, scale, unit in (("efficiency", "share of the peak", 1.0, ""),
+                                    ("memory_efficiency", "share of the bandwidth", 1.0, ""),
+                                    ("class_overhead", "overhead", 1e6, " us")):
+        values = ", ".join(f"{c} {v * scale:.3g}{unit}" for c, v in fitted[key].items())
+        print(f"  {label}: {values or '-'}")
+    print(f"{'network':<14}{'measured':>12}{'roofline':>12}{'error':>9}{'FLOP model':>13}{'error':>9}")
+    for row in result["networks"]:
+        measured = row["measured"]
+        print(f"{row['network']:<14}{measured * 1e3:>10.3f}ms{row['roofline'] * 1e3:>10.3f}ms"
+              f"{(row['roofline'] - measured) / measured:>+9.1%}{row['flop_model'] * 1e3:>11.3f}ms"
+              f"{(row['flop_model'] - measured) / measured:>+9.1%}")
+    if args.out is not None:
+        Path(args.out).write_text(json.dumps(jsonable(result), indent=1) + "\n")
+        print(f"written: {args.out} (scenarios.load('split-...', device_profile={args.out!r}) reads it)")
+    return 0
+
+
 # --- parser and entry point
 
 
@@ -240,6 +266,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print a JSON list of {name, exact, summary} (with --options, also each option's "
                               "default, kind, allowed values and description)")
     solvers.set_defaults(func=_cmd_solvers)
+
+    prof = sub.add_parser("profile", help="time catalogue networks layer by layer on this machine (torch, the "
+                          "extra semopt[profile]) and fit its roofline latency model")
+    prof.add_argument("networks", metavar="NETWORK[,NETWORK...]", help="catalogue networks, e.g. alexnet,resnet18")
+    prof.add_argument("--input-size", type=int, metavar="PIXELS",
+                      help="side of the square input (default: each network's own, 224 or 32)")
+    prof.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    prof.add_argument("--repeats", type=int, default=10, help="timed runs of each layer (default 10)")
+    prof.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
+    prof.add_argument("--seed", type=int, default=0, help="seeds the random weights and input (default 0)")
+    prof.add_argument("--out", metavar="FILE.json",
+                      help="write the measurements and the fitted profile (the split scenarios' device_profile)")
+    _add_common(prof, sets=False)
+    prof.set_defaults(func=_cmd_profile)
     return parser
 
 

@@ -125,6 +125,15 @@ class Network:
     kinds : tuple of str, default ()
         Kind of each layer: ``"conv"``, ``"fc"``, ``"pool"``, ``"add"`` or
         ``"concat"`` (empty when unknown).
+    specs : tuple of dict, default ()
+        Each layer's hyper-parameters, enough to rebuild it (``semopt
+        profile`` builds the network in torch from them): ``conv``:
+        ``in, out, k, stride, pad, groups, bias, bn``; ``pool``: ``op``
+        (``"max"``: ``k, stride, pad, ceil``; ``"adaptive-avg"``: ``out``);
+        ``fc``: ``in, out, bias``; ``add`` and ``concat``: none.  Empty when
+        unknown.
+    input_shape : tuple of int, default ()
+        ``(channels, height, width)`` of the input (empty when unknown).
     """
 
     name: str
@@ -137,6 +146,8 @@ class Network:
     input_elements: int
     exits: tuple[int, ...] = ()
     kinds: tuple[str, ...] = ()
+    specs: tuple[dict[str, Any], ...] = ()
+    input_shape: tuple[int, ...] = ()
 
     @property
     def n_layers(self) -> int:
@@ -190,6 +201,7 @@ class _Builder:
         self.flops: list[float] = []
         self.params: list[int] = []
         self.preds: list[tuple[int, ...]] = []
+        self.specs: list[dict[str, Any]] = []
 
     def shape(self, src: int) -> tuple[int, ...]:
         return self.input_shape if src == _INPUT else self.shapes[src]
@@ -201,7 +213,7 @@ class _Builder:
         return shape[0], shape[1], shape[2]
 
     def _add(self, name: str, kind: str, preds: Sequence[int], shape: tuple[int, ...],
-             macs: float = 0.0, flops: float = 0.0, params: int = 0) -> int:
+             macs: float = 0.0, flops: float = 0.0, params: int = 0, spec: dict[str, Any] | None = None) -> int:
         if min(shape) < 1:
             raise InvalidProblemError(
                 f"`input_shape` {self.input_shape} is too small for network {self.network!r}: "
@@ -214,6 +226,7 @@ class _Builder:
         self.flops.append(float(flops))
         self.params.append(int(params))
         self.preds.append(tuple(p for p in preds if p != _INPUT))
+        self.specs.append(dict(spec or {}))
         return len(self.names) - 1
 
     def conv(self, name: str, src: int, out_ch: int, k: int, stride: int = 1, pad: int = 0,
@@ -224,24 +237,28 @@ class _Builder:
         flops = conv2d_flops(c, out_ch, h, w, k, k, stride, pad, groups, False)
         shape = (out_ch, conv_output_size(h, k, stride, pad), conv_output_size(w, k, stride, pad))
         params = out_ch * (c // groups) * k * k + (out_ch if bias else 0) + (2 * out_ch if bn else 0)
-        return self._add(name, "conv", (src,), shape, macs, flops, params)
+        spec = {"in": c, "out": out_ch, "k": k, "stride": stride, "pad": pad, "groups": groups, "bias": bias,
+                "bn": bn}
+        return self._add(name, "conv", (src,), shape, macs, flops, params, spec)
 
     def maxpool(self, name: str, src: int, k: int, stride: int, pad: int = 0, *, ceil: bool = False) -> int:
         c, h, w = self._spatial(src, name)
         shape = (c, pool_output_size(h, k, stride, pad, ceil), pool_output_size(w, k, stride, pad, ceil))
-        return self._add(name, "pool", (src,), shape)
+        return self._add(name, "pool", (src,), shape, spec={"op": "max", "k": k, "stride": stride, "pad": pad,
+                                                            "ceil": ceil})
 
     def avgpool(self, name: str, src: int, out: int) -> int:
         """Adaptive average pooling to ``out x out``."""
         c, _, _ = self._spatial(src, name)
-        return self._add(name, "pool", (src,), (c, out, out))
+        return self._add(name, "pool", (src,), (c, out, out), spec={"op": "adaptive-avg", "out": out})
 
     def linear(self, name: str, src: int, out: int, *, bias: bool = True) -> int:
         """Fully connected layer on the flattened source."""
         n_in = math.prod(self.shape(src))
         macs = linear_macs(n_in, out)
         flops = linear_flops(n_in, out, False)
-        return self._add(name, "fc", (src,), (out,), macs, flops, n_in * out + (out if bias else 0))
+        return self._add(name, "fc", (src,), (out,), macs, flops, n_in * out + (out if bias else 0),
+                         {"in": n_in, "out": out, "bias": bias})
 
     def add(self, name: str, a: int, b: int) -> int:
         """Residual addition (the ReLU after it folded in)."""
@@ -281,6 +298,8 @@ class _Builder:
             input_elements=math.prod(self.input_shape),
             exits=tuple(exits) if exits is not None else (n - 1,),
             kinds=tuple(self.kinds),
+            specs=tuple(self.specs),
+            input_shape=tuple(self.input_shape),
         )
 
 

@@ -11,13 +11,17 @@ as
 
 .. math::
 
-    t_l = \\max\\Big(\\frac{F_l}{\\eta_{k(l)} P}, \\frac{B_l}{W}\\Big) + o
+    t_l = \\max\\Big(\\frac{F_l}{\\eta_{c(l)} P}, \\frac{B_l}{\\mu_{c(l)} W}\\Big) + o_{c(l)}
 
-with ``P`` the peak FLOP/s, ``eta_k`` the share of it that layers of kind
-``k`` reach, ``B_l`` the bytes the layer moves (its weights, its inputs and
-its output, :func:`layer_bytes`), ``W`` the memory bandwidth (bytes/s) and
-``o`` a per-layer overhead (dispatch, allocation).  A :class:`DeviceProfile`
-holds ``P, W, o, eta``; ``W = inf``, ``o = 0``, ``eta = 1`` is the FLOP model.
+with ``P`` the peak FLOP/s, ``B_l`` the bytes the layer moves (its weights,
+its inputs and its output, :func:`layer_bytes`), ``W`` the memory bandwidth
+(bytes/s), and per layer class ``c`` (:func:`layer_classes`: a convolution,
+a depthwise or grouped one, a fully connected layer, a pooling, an addition,
+a concatenation) the share ``eta_c`` of the peak its arithmetic reaches, the
+share ``mu_c`` of the bandwidth its traffic reaches and its overhead
+``o_c`` (dispatch, allocation) -- the roofline in the form of Neurosurgeon's
+per-type regressions.  A :class:`DeviceProfile` holds them; ``W = inf``,
+``o = 0``, ``eta = 1`` is the FLOP model.
 
 A split solver needs each layer's time at a *share* of a processor (the edge
 is shared among users): :func:`work` turns the times into FLOP-equivalent
@@ -38,7 +42,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +53,37 @@ from numba import njit
 from semopt.errors import InvalidProblemError
 from semopt.models.networks import Network
 
-__all__ = ["DeviceProfile", "KINDS", "layer_bytes", "layer_times", "work"]
+__all__ = ["DeviceProfile", "CLASSES", "layer_classes", "layer_bytes", "layer_times", "work"]
 
-KINDS = ("conv", "fc", "pool", "add", "concat")
-"""Layer kinds of :class:`~semopt.models.networks.Network` a profile may give an efficiency."""
+CLASSES = ("conv", "dwconv", "fc", "pool", "add", "concat")
+"""Layer classes a profile may tune: the kinds of :class:`~semopt.models.networks.Network`, with grouped
+(depthwise) convolutions apart -- they move as much data as a convolution and do a sliver of its arithmetic."""
+
+
+def layer_classes(network: Network) -> tuple[str, ...]:
+    """Each layer's class (:data:`CLASSES`); a layer of unknown kind counts as a convolution."""
+    classes = []
+    for layer in range(network.n_layers):
+        kind = network.kinds[layer] if network.kinds else "conv"
+        spec = network.specs[layer] if network.specs else {}
+        classes.append("dwconv" if kind == "conv" and spec.get("groups", 1) > 1 else kind)
+    return tuple(classes)
+
+
+def _per_class(name: str, values: Any, zero: bool) -> dict[str, float]:
+    """A checked ``{class: value}``: shares in (0, 1], or overheads >= 0 when ``zero``."""
+    if not isinstance(values, Mapping):
+        raise InvalidProblemError(f"`{name}` must map layer classes to numbers; got {values!r}.")
+    checked = {}
+    for cls, value in values.items():
+        if cls not in CLASSES:
+            raise InvalidProblemError(f"`{name}` names an unknown layer class {cls!r}; the classes are "
+                                      f"{', '.join(CLASSES)}.")
+        number = _positive(f"{name}[{cls!r}]", value, zero=zero)
+        if not zero and number > 1:
+            raise InvalidProblemError(f"`{name}[{cls!r}]` must be in (0, 1]; got {value!r}.")
+        checked[cls] = number
+    return checked
 
 
 def _positive(name: str, value: Any, *, infinite: bool = False, zero: bool = False) -> float:
@@ -79,10 +110,14 @@ class DeviceProfile:
     memory_bandwidth : float, default inf
         ``W`` in bytes/s; ``inf`` makes every layer compute-bound.
     overhead : float, default 0
-        ``o``, seconds added to every layer.
+        ``o``, seconds added to every layer (of a class without its own).
     efficiency : mapping of str to float, default {}
-        ``eta_k`` in (0, 1] per layer kind (:data:`KINDS`); a kind left out
-        reaches the full peak.
+        ``eta_c`` in (0, 1] per layer class (:data:`CLASSES`); a class left
+        out reaches the full peak.
+    memory_efficiency : mapping of str to float, default {}
+        ``mu_c`` in (0, 1] per class; a class left out reaches the full bandwidth.
+    class_overhead : mapping of str to float, default {}
+        ``o_c`` >= 0 per class, instead of ``overhead``.
     name : str, default ""
         Where the profile comes from (a device, a fit).
 
@@ -101,6 +136,8 @@ class DeviceProfile:
     memory_bandwidth: float = math.inf
     overhead: float = 0.0
     efficiency: Mapping[str, float] = field(default_factory=dict)
+    memory_efficiency: Mapping[str, float] = field(default_factory=dict)
+    class_overhead: Mapping[str, float] = field(default_factory=dict)
     name: str = ""
 
     def __post_init__(self) -> None:
@@ -108,18 +145,8 @@ class DeviceProfile:
         object.__setattr__(self, "memory_bandwidth", _positive("memory_bandwidth", self.memory_bandwidth,
                                                                infinite=True))
         object.__setattr__(self, "overhead", _positive("overhead", self.overhead, zero=True))
-        if not isinstance(self.efficiency, Mapping):
-            raise InvalidProblemError(f"`efficiency` must map layer kinds to numbers; got {self.efficiency!r}.")
-        checked = {}
-        for kind, value in self.efficiency.items():
-            if kind not in KINDS:
-                raise InvalidProblemError(f"`efficiency` names an unknown layer kind {kind!r}; the kinds are "
-                                          f"{', '.join(KINDS)}.")
-            eta = _positive(f"efficiency[{kind!r}]", value)
-            if eta > 1:
-                raise InvalidProblemError(f"`efficiency[{kind!r}]` must be in (0, 1]; got {value!r}.")
-            checked[kind] = eta
-        object.__setattr__(self, "efficiency", checked)
+        for field_name, zero in (("efficiency", False), ("memory_efficiency", False), ("class_overhead", True)):
+            object.__setattr__(self, field_name, _per_class(field_name, getattr(self, field_name), zero))
 
     @classmethod
     def flop_model(cls, flops_per_second: float) -> DeviceProfile:
@@ -129,19 +156,22 @@ class DeviceProfile:
     @property
     def is_flop_model(self) -> bool:
         flat = all(v == 1 for v in self.efficiency.values())
-        return self.memory_bandwidth == math.inf and self.overhead == 0 and flat
+        no_overhead = self.overhead == 0 and all(v == 0 for v in self.class_overhead.values())
+        return self.memory_bandwidth == math.inf and no_overhead and flat
 
-    def efficiencies(self, kinds: tuple[str, ...], n_layers: int) -> np.ndarray:
-        """``eta`` of each layer (1 where the kind is unknown or not given)."""
-        if not kinds:
-            return np.ones(n_layers)
-        return np.array([self.efficiency.get(kind, 1.0) for kind in kinds], dtype=float)
+    def per_layer(self, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(eta, mu, overhead)`` of each layer of these classes."""
+        eta = np.array([self.efficiency.get(c, 1.0) for c in classes], dtype=float)
+        mu = np.array([self.memory_efficiency.get(c, 1.0) for c in classes], dtype=float)
+        overhead = np.array([self.class_overhead.get(c, self.overhead) for c in classes], dtype=float)
+        return eta, mu, overhead
 
     # ------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "peak_flops": self.peak_flops,
                 "memory_bandwidth": None if self.memory_bandwidth == math.inf else self.memory_bandwidth,
-                "overhead": self.overhead, "efficiency": dict(self.efficiency)}
+                "overhead": self.overhead, "efficiency": dict(self.efficiency),
+                "memory_efficiency": dict(self.memory_efficiency), "class_overhead": dict(self.class_overhead)}
 
     @classmethod
     def from_dict(cls, data: Any) -> DeviceProfile:
@@ -154,7 +184,8 @@ class DeviceProfile:
         """
         if not isinstance(data, Mapping):
             raise InvalidProblemError(f"A device profile must be a JSON object; got {type(data).__name__}.")
-        known = {"name", "peak_flops", "memory_bandwidth", "overhead", "efficiency"}
+        known = {"name", "peak_flops", "memory_bandwidth", "overhead", "efficiency", "memory_efficiency",
+                 "class_overhead"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InvalidProblemError(f"Unknown device profile field(s) {', '.join(map(repr, unknown))}; the fields "
@@ -163,7 +194,8 @@ class DeviceProfile:
             raise InvalidProblemError("A device profile needs `peak_flops`.")
         bandwidth = data.get("memory_bandwidth")
         return cls(data["peak_flops"], math.inf if bandwidth is None else bandwidth, data.get("overhead", 0.0),
-                   data.get("efficiency") or {}, str(data.get("name", "")))
+                   data.get("efficiency") or {}, data.get("memory_efficiency") or {}, data.get("class_overhead") or {},
+                   str(data.get("name", "")))
 
     def save(self, path: str | Path) -> Path:
         out = Path(path)
@@ -215,12 +247,12 @@ def layer_bytes(network: Network, *, bytes_per_element: float = 4.0, bytes_per_p
 
 
 @njit(cache=True)
-def _roofline(flops, moved, eta, peak, bandwidth, overhead):
+def _roofline(flops, moved, eta, mu, overhead, peak, bandwidth):
     times = np.empty(flops.shape[0])
     for layer in range(flops.shape[0]):
         compute = flops[layer] / (eta[layer] * peak)
-        memory = moved[layer] / bandwidth
-        times[layer] = (compute if compute > memory else memory) + overhead
+        memory = moved[layer] / (mu[layer] * bandwidth)
+        times[layer] = (compute if compute > memory else memory) + overhead[layer]
     return times
 
 
@@ -236,8 +268,8 @@ def layer_times(network: Network, profile: DeviceProfile, **sizes: float) -> np.
     """
     flops = np.asarray(network.flops, dtype=float)
     moved = layer_bytes(network, **sizes) if profile.memory_bandwidth < math.inf else np.zeros_like(flops)
-    eta = profile.efficiencies(network.kinds, network.n_layers)
-    return _roofline(flops, moved, eta, profile.peak_flops, profile.memory_bandwidth, profile.overhead)
+    eta, mu, overhead = profile.per_layer(layer_classes(network))
+    return _roofline(flops, moved, eta, mu, overhead, profile.peak_flops, profile.memory_bandwidth)
 
 
 def work(network: Network, profile: DeviceProfile | None, **sizes: float) -> np.ndarray:

@@ -46,9 +46,10 @@ from typing import Any
 
 import numpy as np
 
-from semopt.errors import ScenarioError
+from semopt.errors import InvalidProblemError, ScenarioError
 from semopt.limits import Footprint
 from semopt.models import networks
+from semopt.models.roofline import DeviceProfile
 from semopt.options import Option
 from semopt.problems.split import OBJECTIVES, DynamicSplit, SplitInference
 from semopt.scenarios._registry import MAX_SEED, register_scenario
@@ -79,21 +80,33 @@ def _overrides(network: str) -> dict[str, Option]:
         "deadline": Option(None, "float", "Latency limit per user in s.", low=0.0, low_open=True, high=1e9,
                            none_ok=True),
         "seed": Option(0, "int", "Seed of the per-user SNR draws.", low=0, high=MAX_SEED),
+        "device_profile": Option(None, "path", "A device profile (JSON of `semopt profile` or "
+                                 "DeviceProfile.save): the devices are that machine -- its roofline latency "
+                                 "model, and device_flops its fitted peak.", none_ok=True),
     }
 
 
 def build(*, network: str, users: int, bandwidth: float, snr_db: float, device_flops: float,
           device_power: float, memory: float, tx_power: float, edge_flops: float, objective: str,
-          energy_budget: float | None, deadline: float | None, seed: int) -> SplitInference:
+          energy_budget: float | None, deadline: float | None, seed: int,
+          device_profile: str | None = None) -> SplitInference:
     """Build one split-inference instance (see the module docstring for every default)."""
     if objective == "accuracy" and network not in EXIT_ACCURACY:
         raise ScenarioError(f"objective='accuracy' needs a network with early exits and their accuracies "
                             f"({', '.join(EXIT_ACCURACY)}); got network={network!r}.")
     rng = np.random.default_rng(seed)
     snr = np.full(users, snr_db) + (rng.normal(0.0, 3.0, users) if users > 1 else 0.0)
+    profile = None
+    if device_profile is not None:
+        try:
+            profile = DeviceProfile.load(device_profile)
+        except InvalidProblemError as exc:
+            raise ScenarioError(f"`device_profile`: {exc}") from None
+        device_flops = profile.peak_flops
     return SplitInference(
         network=networks.build(network),
         device_flops=np.full(users, device_flops),
+        device_profile=profile,
         device_power=np.full(users, device_power),
         memory=np.full(users, memory),
         tx_power=np.full(users, tx_power),

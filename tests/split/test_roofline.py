@@ -12,7 +12,7 @@ import pytest
 import semopt
 from semopt.errors import InvalidProblemError, SemoptError
 from semopt.models import networks
-from semopt.models.roofline import DeviceProfile, layer_bytes, layer_times, work
+from semopt.models.roofline import DeviceProfile, layer_bytes, layer_classes, layer_times, work
 from semopt.problems import SplitInference
 
 ALEXNET = networks.build("alexnet")
@@ -53,14 +53,23 @@ def test_bytes_moved_by_hand():
 
 
 def test_each_layer_takes_the_slower_of_its_arithmetic_and_its_memory_traffic():
-    profile = DeviceProfile(1e11, memory_bandwidth=1e9, overhead=2e-5, efficiency={"fc": 0.5})
+    profile = DeviceProfile(1e11, memory_bandwidth=1e9, overhead=2e-5, efficiency={"fc": 0.5},
+                            memory_efficiency={"pool": 0.25}, class_overhead={"pool": 1e-4})
     times = layer_times(ALEXNET, profile)
     moved = layer_bytes(ALEXNET)
-    eta = np.where(np.array(ALEXNET.kinds) == "fc", 0.5, 1.0)
-    expected = np.maximum(ALEXNET.flops / (eta * 1e11), moved / 1e9) + 2e-5
+    kinds = np.array(ALEXNET.kinds)
+    eta = np.where(kinds == "fc", 0.5, 1.0)
+    mu = np.where(kinds == "pool", 0.25, 1.0)
+    overhead = np.where(kinds == "pool", 1e-4, 2e-5)
+    expected = np.maximum(ALEXNET.flops / (eta * 1e11), moved / (mu * 1e9)) + overhead
     np.testing.assert_allclose(times, expected, rtol=1e-15)
     fc8 = ALEXNET.names.index("fc8")
     assert times[fc8] == pytest.approx(moved[fc8] / 1e9 + 2e-5)  # a fully connected layer is memory-bound
+    mobilenet = networks.build("mobilenet-v2")
+    classes = layer_classes(mobilenet)
+    depthwise = [i for i, spec in enumerate(mobilenet.specs) if spec.get("groups", 1) > 1]
+    assert depthwise and all(classes[i] == "dwconv" for i in depthwise)
+    assert {classes[i] for i in range(mobilenet.n_layers) if i not in depthwise} == {"conv", "add", "pool", "fc"}
     assert np.all(times >= ALEXNET.flops / 1e11)  # never faster than the FLOP model
     np.testing.assert_allclose(work(ALEXNET, profile), times * 1e11, rtol=1e-15)
 
@@ -105,9 +114,11 @@ def test_setting_a_profile_refreshes_the_work():
     ({"peak_flops": "fast"}, "`peak_flops` must be a number; got 'fast'"),
     ({"peak_flops": 1e9, "memory_bandwidth": -1}, "`memory_bandwidth` must be > 0"),
     ({"peak_flops": 1e9, "overhead": -1e-3}, "`overhead` must be >= 0"),
-    ({"peak_flops": 1e9, "efficiency": {"lstm": 0.5}}, "unknown layer kind 'lstm'; the kinds are conv, fc"),
+    ({"peak_flops": 1e9, "efficiency": {"lstm": 0.5}}, "unknown layer class 'lstm'; the classes are conv, dwconv"),
+    ({"peak_flops": 1e9, "memory_efficiency": {"fc": 0}}, r"`memory_efficiency\['fc'\]` must be > 0"),
+    ({"peak_flops": 1e9, "class_overhead": {"add": -1}}, r"`class_overhead\['add'\]` must be >= 0"),
     ({"peak_flops": 1e9, "efficiency": {"fc": 1.5}}, r"`efficiency\['fc'\]` must be in \(0, 1\]"),
-    ({"peak_flops": 1e9, "efficiency": [0.5]}, "`efficiency` must map layer kinds"),
+    ({"peak_flops": 1e9, "efficiency": [0.5]}, "`efficiency` must map layer classes"),
 ])
 def test_bad_profiles_are_refused_naming_the_field(kwargs, message):
     with pytest.raises(InvalidProblemError, match=message):
@@ -116,7 +127,7 @@ def test_bad_profiles_are_refused_naming_the_field(kwargs, message):
 
 def test_profiles_round_trip_through_json(tmp_path):
     profile = DeviceProfile(3.2e10, memory_bandwidth=1.2e10, overhead=4e-5, efficiency={"fc": 0.4, "conv": 0.8},
-                            name="this CPU, 1 thread")
+                            memory_efficiency={"pool": 0.3}, class_overhead={"dwconv": 9e-5}, name="this CPU")
     path = profile.save(tmp_path / "cpu.json")
     assert DeviceProfile.load(path) == profile
     flop = DeviceProfile.flop_model(1e9)
