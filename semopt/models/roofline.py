@@ -13,7 +13,9 @@ as
 
     t_l = \\max\\Big(\\frac{F_l}{\\eta_{c(l)} P}, \\frac{B_l}{\\mu_{c(l)} W}\\Big) + o_{c(l)}
 
-with ``P`` the peak FLOP/s, ``B_l`` the bytes the layer moves (its weights,
+with ``P`` the peak FLOP/s, ``F_l`` the layer's arithmetic (its FLOPs, or
+for a pooling or an addition its element operations, :func:`layer_ops`),
+``B_l`` the bytes the layer moves (its weights,
 its inputs and its output, :func:`layer_bytes`), ``W`` the memory bandwidth
 (bytes/s), and per layer class ``c`` (:func:`layer_classes`: a convolution,
 a depthwise or grouped one, a fully connected layer, a pooling, an addition,
@@ -53,7 +55,7 @@ from numba import njit
 from semopt.errors import InvalidProblemError
 from semopt.models.networks import Network
 
-__all__ = ["DeviceProfile", "CLASSES", "layer_classes", "layer_bytes", "layer_times", "work"]
+__all__ = ["DeviceProfile", "CLASSES", "layer_classes", "layer_bytes", "layer_ops", "layer_times", "work"]
 
 CLASSES = ("conv", "dwconv", "fc", "pool", "add", "concat")
 """Layer classes a profile may tune: the kinds of :class:`~semopt.models.networks.Network`, with grouped
@@ -246,6 +248,34 @@ def layer_bytes(network: Network, *, bytes_per_element: float = 4.0, bytes_per_p
     return moved
 
 
+def layer_ops(network: Network) -> np.ndarray:
+    """The arithmetic of each layer in the roofline's compute term: its FLOPs, and for the layers that have none
+    in the MAC convention their element operations -- a max pooling compares ``k^2`` inputs per output, an
+    adaptive average pooling and a residual addition add each input once.
+
+    Examples
+    --------
+    >>> from semopt.models import networks
+    >>> net = networks.build("alexnet")
+    >>> int(layer_ops(net)[1]) == 64 * 27 * 27 * 9  # pool1: 3 x 3 windows over 64 x 27 x 27 outputs
+    True
+    """
+    ops = np.asarray(network.flops, dtype=float).copy()
+    out = np.asarray(network.out_elements, dtype=float)
+    for layer in range(network.n_layers):
+        if ops[layer] > 0 or not network.kinds:
+            continue
+        kind = network.kinds[layer]
+        spec = network.specs[layer] if network.specs else {}
+        preds = list(network.graph.predecessors(layer))
+        inputs = out[preds].sum() if preds else float(network.input_elements)
+        if kind == "pool" and spec.get("op") == "max":
+            ops[layer] = out[layer] * spec["k"] ** 2
+        elif kind in ("pool", "add"):
+            ops[layer] = inputs
+    return ops
+
+
 @njit(cache=True)
 def _roofline(flops, moved, eta, mu, overhead, peak, bandwidth):
     times = np.empty(flops.shape[0])
@@ -266,10 +296,12 @@ def layer_times(network: Network, profile: DeviceProfile, **sizes: float) -> np.
     >>> bool(np.allclose(layer_times(net, DeviceProfile.flop_model(1e9)), net.flops / 1e9))
     True
     """
-    flops = np.asarray(network.flops, dtype=float)
-    moved = layer_bytes(network, **sizes) if profile.memory_bandwidth < math.inf else np.zeros_like(flops)
+    if profile.is_flop_model:
+        return np.asarray(network.flops, dtype=float) / profile.peak_flops
+    ops = layer_ops(network)
+    moved = layer_bytes(network, **sizes) if profile.memory_bandwidth < math.inf else np.zeros_like(ops)
     eta, mu, overhead = profile.per_layer(layer_classes(network))
-    return _roofline(flops, moved, eta, mu, overhead, profile.peak_flops, profile.memory_bandwidth)
+    return _roofline(ops, moved, eta, mu, overhead, profile.peak_flops, profile.memory_bandwidth)
 
 
 def work(network: Network, profile: DeviceProfile | None, **sizes: float) -> np.ndarray:

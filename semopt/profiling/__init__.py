@@ -32,7 +32,7 @@ from scipy.optimize import least_squares
 from semopt.errors import SemoptError
 from semopt.models import networks
 from semopt.models.networks import Network
-from semopt.models.roofline import CLASSES, DeviceProfile, layer_bytes, layer_classes, layer_times
+from semopt.models.roofline import CLASSES, DeviceProfile, layer_bytes, layer_classes, layer_ops, layer_times
 
 __all__ = ["measure", "fit", "profile", "available"]
 
@@ -78,7 +78,7 @@ def measure(network: Network, *, threads: int = 1, warmup: int = 3, repeats: int
 
 
 def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
-        **sizes: float) -> DeviceProfile:
+        totals: Sequence[float] | None = None, **sizes: float) -> DeviceProfile:
     """The roofline that best predicts measured layer times, by least squares on their logarithms.
 
     Fitted: the peak ``P`` and bandwidth ``W``, and for every layer class that
@@ -96,6 +96,10 @@ def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
         Networks and the measured median time (s) of each of their layers.
     name : str
         The profile's name.
+    totals : sequence of float, optional
+        Each network's measured whole-inference latency (s): then each
+        network's predicted total is fitted to it too, weighted as much as all
+        its layers together, so that whole networks come out right.
     sizes
         ``bytes_per_element``, ``bytes_per_param``, ``input_bytes_per_element``
         of :func:`~semopt.models.roofline.layer_bytes` (default 4, 4, 4: the
@@ -113,18 +117,21 @@ def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
     for network, times in runs:
         if len(times) != network.n_layers:
             raise SemoptError(f"{network.name}: {len(times)} measured times for {network.n_layers} layers.")
-        flops.append(np.asarray(network.flops, dtype=float))
+        flops.append(layer_ops(network))
         moved.append(layer_bytes(network, **sizes))
         classes.extend(layer_classes(network))
         measured.append(np.asarray(times, dtype=float))
     if not measured or not sum(len(t) for t in measured):
         raise SemoptError("`fit` needs at least one measured layer.")
     f, b, t = np.concatenate(flops), np.concatenate(moved), np.concatenate(measured)
+    if totals is not None and (len(totals) != len(measured) or not all(x > 0 and math.isfinite(x) for x in totals)):
+        raise SemoptError(f"`totals` must be one finite time > 0 per network; got {totals!r}.")
+    bounds = np.cumsum([0] + [len(x) for x in measured])
     if not np.all(np.isfinite(t) & (t > 0)):
         raise SemoptError("Every measured time must be finite and > 0.")
     cls = np.array(classes)
     present = [c for c in CLASSES if np.any(cls == c)]
-    compute_shares = [c for c in ("dwconv", "fc") if c in present and np.any((cls == c) & (f > 0))]
+    compute_shares = [c for c in ("dwconv", "fc", "pool", "add") if c in present and np.any((cls == c) & (f > 0))]
     memory_shares = [c for c in present if c != "fc"] if "fc" in present else present[1:]
     weight = (t / np.median(t)) ** 0.25
     masks = {c: cls == c for c in present}
@@ -157,7 +164,12 @@ def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
     def residuals(z: np.ndarray, sharpness: float) -> np.ndarray:
         # A trial step far off (huge or tiny parameters) gets a large error, not a NaN that stops the solver.
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            error = weight * (np.log(predict(z, sharpness)) - np.log(t))
+            predicted = predict(z, sharpness)
+            error = weight * (np.log(predicted) - np.log(t))
+            if totals is not None:
+                whole = [np.log(predicted[lo:hi].sum() / total) * math.sqrt(hi - lo)
+                         for lo, hi, total in zip(bounds[:-1], bounds[1:], totals, strict=True)]
+                error = np.concatenate([error, whole])
         return np.where(np.isfinite(error), error, 1e3)
 
     busy = f > 0
@@ -191,6 +203,7 @@ def profile(names: Sequence[str], *, input_shape: Sequence[int] | None = None, t
     measured = [measure(net, threads=threads, warmup=warmup, repeats=repeats, seed=seed) for net in built]
     cpu = platform.processor() or platform.machine()
     fitted = fit([(net, [row["median"] for row in m["layers"]]) for net, m in zip(built, measured, strict=True)],
+                 totals=[float(np.median(m["network"])) for m in measured],
                  name=f"{cpu}, {threads} thread{'s' if threads > 1 else ''}")
     flop_model = DeviceProfile.flop_model(fitted.peak_flops)
     report = []

@@ -12,7 +12,7 @@ import pytest
 import semopt
 from semopt.errors import InvalidProblemError, SemoptError
 from semopt.models import networks
-from semopt.models.roofline import DeviceProfile, layer_bytes, layer_classes, layer_times, work
+from semopt.models.roofline import DeviceProfile, layer_bytes, layer_classes, layer_ops, layer_times, work
 from semopt.problems import SplitInference
 
 ALEXNET = networks.build("alexnet")
@@ -61,7 +61,9 @@ def test_each_layer_takes_the_slower_of_its_arithmetic_and_its_memory_traffic():
     eta = np.where(kinds == "fc", 0.5, 1.0)
     mu = np.where(kinds == "pool", 0.25, 1.0)
     overhead = np.where(kinds == "pool", 1e-4, 2e-5)
-    expected = np.maximum(ALEXNET.flops / (eta * 1e11), moved / (mu * 1e9)) + overhead
+    ops = layer_ops(ALEXNET)  # FLOPs, and a pooling's comparisons
+    assert np.all(ops[ALEXNET.flops > 0] == ALEXNET.flops[ALEXNET.flops > 0]) and np.all(ops[kinds == "pool"] > 0)
+    expected = np.maximum(ops / (eta * 1e11), moved / (mu * 1e9)) + overhead
     np.testing.assert_allclose(times, expected, rtol=1e-15)
     fc8 = ALEXNET.names.index("fc8")
     assert times[fc8] == pytest.approx(moved[fc8] / 1e9 + 2e-5)  # a fully connected layer is memory-bound
