@@ -23,7 +23,10 @@ a concatenation) the share ``eta_c`` of the peak its arithmetic reaches, the
 share ``mu_c`` of the bandwidth its traffic reaches and its overhead
 ``o_c`` (dispatch, allocation) -- the roofline in the form of Neurosurgeon's
 per-type regressions.  A :class:`DeviceProfile` holds them; ``W = inf``,
-``o = 0``, ``eta = 1`` is the FLOP model.
+``o = 0``, ``eta = 1`` is the FLOP model.  ``combine="sum"`` adds the two
+terms instead of taking the larger, for a processor that does not overlap
+arithmetic with memory traffic; on this machine's CPU (``semopt profile``)
+it fits better.
 
 A split solver needs each layer's time at a *share* of a processor (the edge
 is shared among users): :func:`work` turns the times into FLOP-equivalent
@@ -56,6 +59,9 @@ from semopt.errors import InvalidProblemError
 from semopt.models.networks import Network
 
 __all__ = ["DeviceProfile", "CLASSES", "layer_classes", "layer_bytes", "layer_ops", "layer_times", "work"]
+
+COMBINE = ("max", "sum")
+"""How a profile combines a layer's arithmetic and memory times (:class:`DeviceProfile`)."""
 
 CLASSES = ("conv", "dwconv", "fc", "pool", "add", "concat")
 """Layer classes a profile may tune: the kinds of :class:`~semopt.models.networks.Network`, with grouped
@@ -120,6 +126,9 @@ class DeviceProfile:
         ``mu_c`` in (0, 1] per class; a class left out reaches the full bandwidth.
     class_overhead : mapping of str to float, default {}
         ``o_c`` >= 0 per class, instead of ``overhead``.
+    combine : {"max", "sum"}, default "max"
+        How a layer's arithmetic and memory times combine: the roofline's
+        larger of the two, or their sum (no overlap).
     name : str, default ""
         Where the profile comes from (a device, a fit).
 
@@ -140,6 +149,7 @@ class DeviceProfile:
     efficiency: Mapping[str, float] = field(default_factory=dict)
     memory_efficiency: Mapping[str, float] = field(default_factory=dict)
     class_overhead: Mapping[str, float] = field(default_factory=dict)
+    combine: str = "max"
     name: str = ""
 
     def __post_init__(self) -> None:
@@ -147,6 +157,8 @@ class DeviceProfile:
         object.__setattr__(self, "memory_bandwidth", _positive("memory_bandwidth", self.memory_bandwidth,
                                                                infinite=True))
         object.__setattr__(self, "overhead", _positive("overhead", self.overhead, zero=True))
+        if self.combine not in COMBINE:
+            raise InvalidProblemError(f"`combine` must be one of {', '.join(COMBINE)}; got {self.combine!r}.")
         for field_name, zero in (("efficiency", False), ("memory_efficiency", False), ("class_overhead", True)):
             object.__setattr__(self, field_name, _per_class(field_name, getattr(self, field_name), zero))
 
@@ -173,7 +185,8 @@ class DeviceProfile:
         return {"name": self.name, "peak_flops": self.peak_flops,
                 "memory_bandwidth": None if self.memory_bandwidth == math.inf else self.memory_bandwidth,
                 "overhead": self.overhead, "efficiency": dict(self.efficiency),
-                "memory_efficiency": dict(self.memory_efficiency), "class_overhead": dict(self.class_overhead)}
+                "memory_efficiency": dict(self.memory_efficiency), "class_overhead": dict(self.class_overhead),
+                "combine": self.combine}
 
     @classmethod
     def from_dict(cls, data: Any) -> DeviceProfile:
@@ -187,7 +200,7 @@ class DeviceProfile:
         if not isinstance(data, Mapping):
             raise InvalidProblemError(f"A device profile must be a JSON object; got {type(data).__name__}.")
         known = {"name", "peak_flops", "memory_bandwidth", "overhead", "efficiency", "memory_efficiency",
-                 "class_overhead"}
+                 "class_overhead", "combine"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InvalidProblemError(f"Unknown device profile field(s) {', '.join(map(repr, unknown))}; the fields "
@@ -197,7 +210,7 @@ class DeviceProfile:
         bandwidth = data.get("memory_bandwidth")
         return cls(data["peak_flops"], math.inf if bandwidth is None else bandwidth, data.get("overhead", 0.0),
                    data.get("efficiency") or {}, data.get("memory_efficiency") or {}, data.get("class_overhead") or {},
-                   str(data.get("name", "")))
+                   data.get("combine", "max"), str(data.get("name", "")))
 
     def save(self, path: str | Path) -> Path:
         out = Path(path)
@@ -277,12 +290,15 @@ def layer_ops(network: Network) -> np.ndarray:
 
 
 @njit(cache=True)
-def _roofline(flops, moved, eta, mu, overhead, peak, bandwidth):
-    times = np.empty(flops.shape[0])
-    for layer in range(flops.shape[0]):
-        compute = flops[layer] / (eta[layer] * peak)
+def _roofline(ops, moved, eta, mu, overhead, peak, bandwidth, add):
+    times = np.empty(ops.shape[0])
+    for layer in range(ops.shape[0]):
+        compute = ops[layer] / (eta[layer] * peak)
         memory = moved[layer] / (mu[layer] * bandwidth)
-        times[layer] = (compute if compute > memory else memory) + overhead[layer]
+        if add:
+            times[layer] = compute + memory + overhead[layer]
+        else:
+            times[layer] = (compute if compute > memory else memory) + overhead[layer]
     return times
 
 
@@ -301,7 +317,8 @@ def layer_times(network: Network, profile: DeviceProfile, **sizes: float) -> np.
     ops = layer_ops(network)
     moved = layer_bytes(network, **sizes) if profile.memory_bandwidth < math.inf else np.zeros_like(ops)
     eta, mu, overhead = profile.per_layer(layer_classes(network))
-    return _roofline(ops, moved, eta, mu, overhead, profile.peak_flops, profile.memory_bandwidth)
+    return _roofline(ops, moved, eta, mu, overhead, profile.peak_flops, profile.memory_bandwidth,
+                     profile.combine == "sum")
 
 
 def work(network: Network, profile: DeviceProfile | None, **sizes: float) -> np.ndarray:

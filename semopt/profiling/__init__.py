@@ -32,7 +32,7 @@ from scipy.optimize import least_squares
 from semopt.errors import SemoptError
 from semopt.models import networks
 from semopt.models.networks import Network
-from semopt.models.roofline import CLASSES, DeviceProfile, layer_bytes, layer_classes, layer_ops, layer_times
+from semopt.models.roofline import CLASSES, COMBINE, DeviceProfile, layer_bytes, layer_classes, layer_ops, layer_times
 
 __all__ = ["measure", "fit", "profile", "available"]
 
@@ -78,7 +78,7 @@ def measure(network: Network, *, threads: int = 1, warmup: int = 3, repeats: int
 
 
 def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
-        totals: Sequence[float] | None = None, **sizes: float) -> DeviceProfile:
+        totals: Sequence[float] | None = None, combines: Sequence[str] = COMBINE, **sizes: float) -> DeviceProfile:
     """The roofline that best predicts measured layer times, by least squares on their logarithms.
 
     Fitted: the peak ``P`` and bandwidth ``W``, and for every layer class that
@@ -88,7 +88,8 @@ def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
     connected layers, whose weight streaming defines the bandwidth).  Each
     layer's log error is weighted by the fourth root of its time over the
     median time, so that the layers that make up most of a network's latency
-    count for more, and the fit starts from three points.
+    count for more, and the fit starts from three points for each form
+    (``combine``), keeping the best.
 
     Parameters
     ----------
@@ -96,6 +97,9 @@ def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
         Networks and the measured median time (s) of each of their layers.
     name : str
         The profile's name.
+    combines : sequence of {"max", "sum"}
+        The forms tried (:class:`~semopt.models.roofline.DeviceProfile`'s
+        ``combine``); the better fit is kept.
     totals : sequence of float, optional
         Each network's measured whole-inference latency (s): then each
         network's predicted total is fitted to it too, weighted as much as all
@@ -155,6 +159,8 @@ def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
             m[mask] = mu.get(c, 1.0)
             o[mask] = overhead[c]
         compute, memory = f / (e * peak), b / (m * bandwidth)
+        if sharpness == 1.0:
+            return compute + memory + o
         if math.isinf(sharpness):
             return np.maximum(compute, memory) + o
         # A smooth maximum (a p-norm) first: the hard one leaves a parameter without gradient on one side.
@@ -173,21 +179,24 @@ def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
         return np.where(np.isfinite(error), error, 1e3)
 
     busy = f > 0
-    best = None
-    for quantile, logit in ((0.9, 2.0), (0.5, 0.0), (0.99, 4.0)):
-        peak0 = float(np.quantile(f[busy] / t[busy], quantile)) if busy.any() else 1e9
-        bandwidth0 = float(np.quantile(b / t, quantile))
-        overhead0 = [math.log(max(float(t[masks[c]].min()) / 4, 1e-9)) for c in present]
-        start = np.array([math.log(peak0), math.log(bandwidth0), *overhead0]
-                         + [logit] * (len(compute_shares) + len(memory_shares)))
-        for sharpness in (4.0, 16.0, math.inf):
-            start = least_squares(residuals, start, method="trf", x_scale="jac", args=(sharpness,)).x
-        solution = least_squares(residuals, start, method="trf", x_scale="jac", args=(math.inf,))
-        if best is None or solution.cost < best.cost:
-            best = solution
+    best: tuple[float, np.ndarray, str] | None = None
+    for combine in combines:
+        for quantile, logit in ((0.9, 2.0), (0.5, 0.0), (0.99, 4.0)):
+            peak0 = float(np.quantile(f[busy] / t[busy], quantile)) if busy.any() else 1e9
+            bandwidth0 = float(np.quantile(b / t, quantile))
+            overhead0 = [math.log(max(float(t[masks[c]].min()) / 4, 1e-9)) for c in present]
+            start = np.array([math.log(peak0), math.log(bandwidth0), *overhead0]
+                             + [logit] * (len(compute_shares) + len(memory_shares)))
+            # The roofline's hard maximum is reached through smooth ones (p-norms); the sum is smooth already.
+            for sharpness in (4.0, 16.0) if combine == "max" else ():
+                start = least_squares(residuals, start, method="trf", x_scale="jac", args=(sharpness,)).x
+            final = math.inf if combine == "max" else 1.0
+            solution = least_squares(residuals, start, method="trf", x_scale="jac", args=(final,))
+            if best is None or solution.cost < best[0]:
+                best = (float(solution.cost), solution.x, combine)
     assert best is not None
-    peak, bandwidth, overhead, eta, mu = unpack(best.x)
-    return DeviceProfile(peak, bandwidth, 0.0, eta, mu, overhead, name=name)
+    peak, bandwidth, overhead, eta, mu = unpack(best[1])
+    return DeviceProfile(peak, bandwidth, 0.0, eta, mu, overhead, best[2], name=name)
 
 
 def profile(names: Sequence[str], *, input_shape: Sequence[int] | None = None, threads: int = 1, warmup: int = 3,

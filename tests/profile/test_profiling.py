@@ -40,13 +40,16 @@ def test_the_torch_rebuild_has_the_cost_model_s_shapes_and_parameters(name):
     assert params == [int(x) for x in net.params]
 
 
-def test_fit_recovers_a_known_roofline_from_its_own_times():
+@pytest.mark.parametrize("combine", ["max", "sum"])
+def test_fit_recovers_a_known_roofline_from_its_own_times(combine):
     truth = DeviceProfile(5e10, memory_bandwidth=2e10, efficiency={"fc": 0.5, "dwconv": 0.2},
                           memory_efficiency={"pool": 0.4, "conv": 0.8, "add": 0.5, "dwconv": 0.6},
-                          class_overhead={"conv": 2e-5, "fc": 1e-5, "pool": 5e-6, "add": 3e-6, "dwconv": 1e-5})
+                          class_overhead={"conv": 2e-5, "fc": 1e-5, "pool": 5e-6, "add": 3e-6, "dwconv": 1e-5},
+                          combine=combine)
     runs = [(net, layer_times(net, truth)) for net in (networks.build("mobilenet-v2", input_shape=(3, 64, 64)),
                                                         networks.build("alexnet"), networks.build("resnet18"))]
-    fitted = profiling.fit(runs)
+    fitted = profiling.fit(runs, totals=[float(times.sum()) for _, times in runs])
+    assert fitted.combine == combine
     for net, times in runs:
         np.testing.assert_allclose(layer_times(net, fitted), times, rtol=0.02)
 

@@ -76,6 +76,13 @@ def test_each_layer_takes_the_slower_of_its_arithmetic_and_its_memory_traffic():
     np.testing.assert_allclose(work(ALEXNET, profile), times * 1e11, rtol=1e-15)
 
 
+def test_without_overlap_the_two_terms_add_up():
+    profile = DeviceProfile(1e11, memory_bandwidth=1e9, overhead=2e-5, combine="sum")
+    expected = layer_ops(ALEXNET) / 1e11 + layer_bytes(ALEXNET) / 1e9 + 2e-5
+    np.testing.assert_allclose(layer_times(ALEXNET, profile), expected, rtol=1e-15)
+    assert np.all(layer_times(ALEXNET, profile) >= layer_times(ALEXNET, dataclasses.replace(profile, combine="max")))
+
+
 def test_a_memory_bound_device_cuts_before_the_fully_connected_layers():
     # Neurosurgeon's observation: where moving the fc weights dominates, the best cut moves off the device
     # before them, which the FLOP model never does here (it keeps everything on the device).
@@ -121,6 +128,7 @@ def test_setting_a_profile_refreshes_the_work():
     ({"peak_flops": 1e9, "class_overhead": {"add": -1}}, r"`class_overhead\['add'\]` must be >= 0"),
     ({"peak_flops": 1e9, "efficiency": {"fc": 1.5}}, r"`efficiency\['fc'\]` must be in \(0, 1\]"),
     ({"peak_flops": 1e9, "efficiency": [0.5]}, "`efficiency` must map layer classes"),
+    ({"peak_flops": 1e9, "combine": "min"}, "`combine` must be one of max, sum; got 'min'"),
 ])
 def test_bad_profiles_are_refused_naming_the_field(kwargs, message):
     with pytest.raises(InvalidProblemError, match=message):
@@ -129,7 +137,8 @@ def test_bad_profiles_are_refused_naming_the_field(kwargs, message):
 
 def test_profiles_round_trip_through_json(tmp_path):
     profile = DeviceProfile(3.2e10, memory_bandwidth=1.2e10, overhead=4e-5, efficiency={"fc": 0.4, "conv": 0.8},
-                            memory_efficiency={"pool": 0.3}, class_overhead={"dwconv": 9e-5}, name="this CPU")
+                            memory_efficiency={"pool": 0.3}, class_overhead={"dwconv": 9e-5}, combine="sum",
+                            name="this CPU")
     path = profile.save(tmp_path / "cpu.json")
     assert DeviceProfile.load(path) == profile
     flop = DeviceProfile.flop_model(1e9)
