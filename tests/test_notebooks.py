@@ -64,6 +64,9 @@ LEARNED = all(importlib.util.find_spec(m) is not None for m in ("torch", "gymnas
 if LEARNED:
     QOE_FIGURES += ("qoe_learned.png",)
     MS_FIGURES += ("ms_learned_ppo.png",)
+LATENCY_NOTEBOOK = ROOT / "notebooks" / "latency_models.ipynb"
+# Measuring needs torch (semopt[profile]); without it the notebook says so and draws nothing.
+LATENCY_FIGURES = ("lat_networks.png", "lat_layer_errors.png", "lat_cuts.png") if LEARNED else ()
 
 
 @pytest.fixture(scope="session")
@@ -93,9 +96,10 @@ def _execute(path: Path, kernel_name: str) -> None:
 
 @pytest.mark.parametrize(("notebook", "figures"),
                          [(NOTEBOOK, FIGURES), (SPLIT_NOTEBOOK, SPLIT_FIGURES), (GAME_NOTEBOOK, GAME_FIGURES),
-                          (QOE_NOTEBOOK, QOE_FIGURES), (MS_NOTEBOOK, MS_FIGURES)],
+                          (QOE_NOTEBOOK, QOE_FIGURES), (MS_NOTEBOOK, MS_FIGURES),
+                          (LATENCY_NOTEBOOK, LATENCY_FIGURES)],
                          ids=["semantic_offloading", "split_inference", "semantic_game", "qoe_offloading",
-                              "model_selection"])
+                              "model_selection", "latency_models"])
 def test_notebook_runs(notebook: Path, figures: tuple[str, ...], kernel_name: str, tmp_path: Path,
                        monkeypatch) -> None:
     out = tmp_path / "out"
