@@ -166,28 +166,44 @@ def _cmd_solvers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _thread_counts(text: str) -> list[int]:
+    """``--threads``: comma-separated counts, ``all`` for every core."""
+    counts = []
+    for item in _split_names(text):
+        if item == "all":
+            counts.append(os.cpu_count() or 1)
+            continue
+        try:
+            counts.append(int(item))
+        except ValueError:
+            raise ArgumentError(f"--threads takes counts or `all`, e.g. 1,all; got {item!r}.") from None
+    return counts
+
+
 def _cmd_profile(args: argparse.Namespace) -> int:
     size = None if args.input_size is None else (3, args.input_size, args.input_size)
-    result = profiling.profile(_split_names(args.networks), input_shape=size, threads=args.threads,
+    result = profiling.profile(_split_names(args.networks), input_shape=size, threads=_thread_counts(args.threads),
                                warmup=args.warmup, repeats=args.repeats, seed=args.seed)
-    fitted = result["profile"]
-    bandwidth = fitted["memory_bandwidth"]
-    print(f"fitted roofline ({fitted['name']}): peak {fitted['peak_flops'] / 1e9:.4g} GFLOP/s, memory "
-          f"{'inf' if bandwidth is None else f'{bandwidth / 1e9:.4g} GB/s'}")
-    for key, label, scale, unit in (("efficiency", "share of the peak", 1.0, ""),
-                                    ("memory_efficiency", "share of the bandwidth", 1.0, ""),
-                                    ("class_overhead", "overhead", 1e6, " us")):
-        values = ", ".join(f"{c} {v * scale:.3g}{unit}" for c, v in fitted[key].items())
-        print(f"  {label}: {values or '-'}")
-    print(f"{'network':<14}{'measured':>12}{'roofline':>12}{'error':>9}{'FLOP model':>13}{'error':>9}")
-    for row in result["networks"]:
-        measured = row["measured"]
-        print(f"{row['network']:<14}{measured * 1e3:>10.3f}ms{row['roofline'] * 1e3:>10.3f}ms"
-              f"{(row['roofline'] - measured) / measured:>+9.1%}{row['flop_model'] * 1e3:>11.3f}ms"
-              f"{(row['flop_model'] - measured) / measured:>+9.1%}")
+    for run in result["runs"].values():
+        fitted = run["profile"]
+        bandwidth = fitted["memory_bandwidth"]
+        print(f"fitted roofline ({fitted['name']}): peak {fitted['peak_flops'] / 1e9:.4g} GFLOP/s, memory "
+              f"{'inf' if bandwidth is None else f'{bandwidth / 1e9:.4g} GB/s'}, combine {fitted['combine']}")
+        for key, label, scale, unit in (("efficiency", "share of the peak", 1.0, ""),
+                                        ("memory_efficiency", "share of the bandwidth", 1.0, ""),
+                                        ("class_overhead", "overhead", 1e6, " us")):
+            values = ", ".join(f"{c} {v * scale:.3g}{unit}" for c, v in fitted[key].items())
+            print(f"  {label}: {values or '-'}")
+        print(f"{'network':<14}{'measured':>12}{'roofline':>12}{'error':>9}{'FLOP model':>13}{'error':>9}")
+        for row in run["networks"]:
+            measured = row["measured"]
+            print(f"{row['network']:<14}{measured * 1e3:>10.3f}ms{row['roofline'] * 1e3:>10.3f}ms"
+                  f"{(row['roofline'] - measured) / measured:>+9.1%}{row['flop_model'] * 1e3:>11.3f}ms"
+                  f"{(row['flop_model'] - measured) / measured:>+9.1%}")
     if args.out is not None:
         Path(args.out).write_text(json.dumps(jsonable(result), indent=1) + "\n")
-        print(f"written: {args.out} (scenarios.load('split-...', device_profile={args.out!r}) reads it)")
+        print(f"written: {args.out}, profile on {result['threads']} thread(s) "
+              f"(scenarios.load('split-...', device_profile={args.out!r}) reads it)")
     return 0
 
 
@@ -272,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("networks", metavar="NETWORK[,NETWORK...]", help="catalogue networks, e.g. alexnet,resnet18")
     prof.add_argument("--input-size", type=int, metavar="PIXELS",
                       help="side of the square input (default: each network's own, 224 or 32)")
-    prof.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    prof.add_argument("--threads", default="1,all", metavar="N[,N...]",
+                      help="torch thread counts, each measured and fitted; `all` is every core; the written "
+                           "profile is the last (default 1,all)")
     prof.add_argument("--repeats", type=int, default=10, help="timed runs of each layer (default 10)")
     prof.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
     prof.add_argument("--seed", type=int, default=0, help="seeds the random weights and input (default 0)")

@@ -199,18 +199,32 @@ def fit(runs: Sequence[tuple[Network, Sequence[float]]], *, name: str = "",
     return DeviceProfile(peak, bandwidth, 0.0, eta, mu, overhead, best[2], name=name)
 
 
-def profile(names: Sequence[str], *, input_shape: Sequence[int] | None = None, threads: int = 1, warmup: int = 3,
-            repeats: int = 10, seed: int = 0) -> dict[str, Any]:
+def profile(names: Sequence[str], *, input_shape: Sequence[int] | None = None,
+            threads: int | Sequence[int] = 1, warmup: int = 3, repeats: int = 10, seed: int = 0) -> dict[str, Any]:
     """Measure the named catalogue networks and fit one profile to all their layers: the JSON of ``semopt profile``.
 
-    The result holds the machine, the measurements, the fitted ``profile``
-    (what :meth:`DeviceProfile.load` reads) and, per network, the measured
-    whole-network latency beside the FLOP model's and the roofline's
-    predictions (the FLOP model at the fitted peak).
+    ``threads`` may list several thread counts (one and all cores, say): each
+    gets its measurements and its fitted profile under ``runs``, and the top
+    level holds the last one's -- the ``profile`` :meth:`DeviceProfile.load`
+    reads and, per network, the measured whole-network latency beside the
+    FLOP model's and the roofline's predictions (the FLOP model at the
+    fitted peak).
     """
+    counts = [threads] if isinstance(threads, int) else list(threads)
+    if not counts:
+        raise SemoptError("`threads` must name at least one thread count.")
     built = [networks.build(name, input_shape) for name in names]
-    measured = [measure(net, threads=threads, warmup=warmup, repeats=repeats, seed=seed) for net in built]
     cpu = platform.processor() or platform.machine()
+    runs = {str(count): _run(built, cpu, count, warmup, repeats, seed) for count in counts}
+    last = runs[str(counts[-1])]
+    return {"machine": {"cpu": cpu, "system": platform.system(), "cores": os.cpu_count()},
+            "input_shape": list(built[0].input_shape), "warmup": warmup, "repeats": repeats,
+            "threads": counts[-1], "profile": last["profile"], "networks": last["networks"], "runs": runs}
+
+
+def _run(built: Sequence[Network], cpu: str, threads: int, warmup: int, repeats: int, seed: int) -> dict[str, Any]:
+    """Measurements and fitted profile on ``threads`` threads (one entry of :func:`profile`'s ``runs``)."""
+    measured = [measure(net, threads=threads, warmup=warmup, repeats=repeats, seed=seed) for net in built]
     fitted = fit([(net, [row["median"] for row in m["layers"]]) for net, m in zip(built, measured, strict=True)],
                  totals=[float(np.median(m["network"])) for m in measured],
                  name=f"{cpu}, {threads} thread{'s' if threads > 1 else ''}")
@@ -218,14 +232,11 @@ def profile(names: Sequence[str], *, input_shape: Sequence[int] | None = None, t
     report = []
     for net, m in zip(built, measured, strict=True):
         whole = float(np.median(m["network"]))
-        report.append({"network": net.name, "measured": whole,
-                       "flop_model": float(layer_times(net, flop_model).sum()),
-                       "roofline": float(layer_times(net, fitted).sum()),
+        roofline, flop = layer_times(net, fitted), layer_times(net, flop_model)
+        report.append({"network": net.name, "measured": whole, "flop_model": float(flop.sum()),
+                       "roofline": float(roofline.sum()),
                        "layers": [{key: row[key] for key in ("name", "kind", "median", "iqr")}
-                                  | {"flops": float(net.flops[row["layer"]]),
-                                     "flop_model": float(layer_times(net, flop_model)[row["layer"]]),
-                                     "roofline": float(layer_times(net, fitted)[row["layer"]])}
+                                  | {"flops": float(net.flops[row["layer"]]), "flop_model": float(flop[row["layer"]]),
+                                     "roofline": float(roofline[row["layer"]])}
                                   for row in m["layers"]]})
-    return {"machine": {"cpu": cpu, "system": platform.system(), "cores": os.cpu_count(), "threads": threads},
-            "input_shape": list(built[0].input_shape), "warmup": warmup, "repeats": repeats,
-            "profile": fitted.to_dict(), "networks": report}
+    return {"threads": threads, "profile": fitted.to_dict(), "networks": report}

@@ -113,3 +113,18 @@ def test_without_torch_profiling_names_the_extra():
             "except Exception as e:\n    print(type(e).__name__, e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("SemoptError") and "pip install 'semopt[profile]'" in out
+
+
+def test_several_thread_counts_each_get_a_fit_and_the_last_is_the_profile():
+    result = profiling.profile(["b-alexnet"], threads=[1, 2], warmup=1, repeats=2)
+    assert sorted(result["runs"]) == ["1", "2"] and result["threads"] == 2
+    assert result["profile"] == result["runs"]["2"]["profile"]
+    assert result["runs"]["1"]["profile"]["name"].endswith("1 thread")
+    with pytest.raises(SemoptError, match="at least one thread count"):
+        profiling.profile(["b-alexnet"], threads=[])
+
+
+def test_the_command_line_refuses_a_bad_thread_count():
+    done = subprocess.run([sys.executable, "-m", "semopt", "profile", "b-alexnet", "--threads", "1,many"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "--threads takes counts or `all`" in done.stderr
