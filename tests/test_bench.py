@@ -7,6 +7,8 @@ import dataclasses
 import io
 import math
 import pickle
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from semopt.bench import (
 )
 from semopt.bench.plots import OBJECTIVE, plot_all, plot_specs
 from semopt.bench.records import Metric, report_of
-from semopt.bench.render import improvement_caption, print_comparison, print_summary
+from semopt.bench.render import improvement_caption, print_comparison, print_summary, progress_lines
 from semopt.bench.runner import scenario_report
 from semopt.bench.stats import (
     Comparison,
@@ -483,3 +485,26 @@ def test_missing_metric_is_nan(monkeypatch: pytest.MonkeyPatch) -> None:
     assert list(record.metrics) == ["mean_delay", "geomean_delay", "no_such_metric"]
     assert math.isnan(record.metrics["no_such_metric"])
     assert _same_records([pickle.loads(pickle.dumps(record))], [record])
+
+
+def test_progress_lines_in_a_log_come_now_and_then_with_the_time_left() -> None:
+    now = [0.0]
+    lines: list[str] = []
+    hook = progress_lines("semantic-mec: bcd", lines.append, every=30.0, clock=lambda: now[0])
+    # A resumed benchmark: 20 of 120 runs were done before; the estimate uses only the runs made since.
+    for done, at in ((20, 0.0), (21, 10.0), (40, 29.0), (60, 60.0), (61, 70.0), (100, 95.0), (120, 130.0)):
+        now[0] = at
+        hook(done, 120)
+    assert lines == [
+        "semantic-mec: bcd: 60/120 runs (50%), 1m00s elapsed, about 1m30s left",  # 40 runs in 60 s
+        "semantic-mec: bcd: 100/120 runs (83%), 1m35s elapsed, about 24s left",
+        "semantic-mec: bcd: 120/120 runs (100%), 2m10s elapsed",
+    ]
+
+
+def test_a_benchmark_in_a_pipe_reports_its_progress_on_stderr() -> None:
+    done = subprocess.run([sys.executable, "-m", "semopt", "bench", "semantic-game", "--solvers", "uniform",
+                           "--seeds", "2", "--set", "terminals=2"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("semantic-game: uniform: 2/2 runs (100%), ")

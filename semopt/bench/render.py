@@ -6,12 +6,14 @@ The statistics come from :mod:`~semopt.bench.stats`; nothing here computes one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from semopt._json import plain
@@ -20,7 +22,7 @@ from semopt.bench.runner import ProgressHook
 from semopt.bench.stats import Comparison, Summary, as_metric, groups
 from semopt.result import Result
 
-__all__ = ["print_summary", "print_comparison", "improvement_caption", "progress_bar", "PIPE_WIDTH",
+__all__ = ["print_summary", "print_comparison", "improvement_caption", "progress_bar", "progress_lines", "PIPE_WIDTH",
            "result_lines", "result_json", "jsonable"]
 
 PIPE_WIDTH = 200
@@ -53,12 +55,68 @@ def _console(console: Console | None) -> Console:
     return console if console is not None else Console()
 
 
+PROGRESS_EVERY = 30.0
+"""Seconds between two progress lines when standard error is a file or a log (a bar there is noise)."""
+
+
+def _duration(seconds: float) -> str:
+    """``1h02m``, ``3m05s`` or ``42s``."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def progress_lines(description: str, write: Callable[[str], None], *, every: float = PROGRESS_EVERY,
+                   clock: Callable[[], float] = time.monotonic) -> ProgressHook:
+    """A progress hook that writes one line at most every ``every`` seconds, and one when all runs are done:
+    ``"<description>: 40/120 runs (33%), 1m20s elapsed, about 2m40s left"``.
+
+    The estimate extrapolates the runs finished since the hook started (runs
+    already done when a benchmark resumes do not count), so it appears once
+    one of them has finished.
+
+    Examples
+    --------
+    >>> lines = []
+    >>> ticks = iter([0.0, 0.0, 10.0, 40.0])
+    >>> hook = progress_lines("bench", lines.append, every=30.0, clock=lambda: next(ticks))
+    >>> hook(0, 4); hook(1, 4); hook(4, 4)
+    >>> lines
+    ['bench: 4/4 runs (100%), 40s elapsed']
+    """
+    start = clock()
+    state: dict[str, Any] = {"first": None, "last": start}
+
+    def hook(done: int, total: int) -> None:
+        now = clock()
+        if state["first"] is None:
+            state["first"] = done
+        if done < total and now - state["last"] < every:
+            return
+        state["last"] = now
+        elapsed = now - start
+        share = f" ({done / total:.0%})" if total else ""
+        line = f"{description}: {done}/{total} runs{share}, {_duration(elapsed)} elapsed"
+        ran = done - state["first"]
+        if 0 < ran and done < total:
+            line += f", about {_duration(elapsed / ran * (total - done))} left"
+        write(line)
+
+    return hook
+
+
 @contextmanager
 def progress_bar(description: str) -> Iterator[ProgressHook]:
-    """A progress hook drawn as a bar on standard error, only when it is a terminal (in a log, a bar is noise)."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    """A progress hook: a bar with the time left on standard error when it is a terminal, otherwise a line now
+    and then (:func:`progress_lines`), so that a log or a CI job shows how far a long benchmark is."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("left"), TimeRemainingColumn())
     console = Console(stderr=True)
-    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+    if not console.is_terminal:
+        yield progress_lines(description, lambda line: print(line, file=sys.stderr, flush=True))
+        return
+    with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=None)
 
         def hook(done: int, total: int) -> None:
