@@ -166,6 +166,13 @@ def _cmd_solvers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plot(args: argparse.Namespace) -> int:
+    files = bench.plot(args.folder, args.to)
+    print(f"{len(files)} files written to {args.to or args.folder}: "
+          + ", ".join(sorted({path.stem for path in files})))
+    return 0
+
+
 def _thread_counts(text: str) -> list[int]:
     """``--threads``: comma-separated counts, ``all`` for every core."""
     counts = []
@@ -282,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print a JSON list of {name, exact, summary} (with --options, also each option's "
                               "default, kind, allowed values and description)")
     solvers.set_defaults(func=_cmd_solvers)
+
+    plot = sub.add_parser("plot", help="redraw the figures of a benchmark folder (semopt bench --out DIR) "
+                          "without solving anything")
+    plot.add_argument("folder", metavar="DIR", help="a benchmark folder")
+    plot.add_argument("--to", metavar="OUTDIR", help="write the figures there (default: DIR)")
+    _add_common(plot, sets=False)
+    plot.set_defaults(func=_cmd_plot)
 
     prof = sub.add_parser("profile", help="time catalogue networks layer by layer on this machine (torch, the "
                           "extra semopt[profile]) and fit its roofline latency model")

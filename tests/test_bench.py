@@ -508,3 +508,27 @@ def test_a_benchmark_in_a_pipe_reports_its_progress_on_stderr() -> None:
                           cwd=Path(__file__).resolve().parents[1], timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("semantic-game: uniform: 2/2 runs (100%), ")
+
+
+def test_plot_redraws_a_folder_without_solving(tmp_path) -> None:
+    folder = tmp_path / "run"
+    report = semopt.bench.run("semantic-mec", ["fa", "uc"], seeds=2, sweep=parse_sweep("users=3,4"), out=folder,
+                              quiet=True)
+    written = sorted(p.name for p in folder.iterdir() if p.suffix == ".png")
+    again = semopt.bench.plot(folder, tmp_path / "again")
+    assert sorted(p.name for p in again if p.suffix == ".png") == written
+    from_report = semopt.bench.plot(report, tmp_path / "report")
+    from_records = semopt.bench.plot(report.records, tmp_path / "records", report.report)
+    assert [p.name for p in from_report] == [p.name for p in from_records] == [p.name for p in again]
+    with pytest.raises(SemoptError, match="`out_dir` is needed"):
+        semopt.bench.plot(report)
+
+
+def test_plots_show_infeasible_and_failed_runs(tmp_path) -> None:
+    rows = [Summary("s", "users", 3, "a", 4, 1.0, 0.1, 0.2, 1.0),
+            Summary("s", "users", 4, "a", 4, 2.0, 0.1, 0.2, 0.5, failure_share=0.25)]
+    svg = next(p for p in plot_all(rows, tmp_path) if p.name == "objective.svg").read_text()
+    assert "hollow: not every run feasible" in svg and "1 failed" in svg
+    clean = tmp_path / "clean"
+    svg = next(p for p in plot_all(rows[:1], clean) if p.name == "objective.svg").read_text()
+    assert "hollow" not in svg

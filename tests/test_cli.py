@@ -235,6 +235,16 @@ def test_bench_prints_tables_and_writes_files(capsys: pytest.CaptureFixture[str]
     assert summary_header.endswith(",solve_time,feasible_share,failure_share,mean_delay,geomean_delay")
     comparison_header = (out_dir / "comparison.csv").read_text().splitlines()[0]
     assert comparison_header.endswith(",objective_pct,metric,improvement_pct")
+    # `semopt plot` redraws the same figures from the folder, without solving
+    again = tmp_path / "again"
+    assert main(["plot", str(out_dir), "--to", str(again)]) == 0
+    assert "6 files written" in capsys.readouterr().out
+    assert {p.name for p in again.iterdir()} == figures
+
+
+def test_plot_of_a_missing_folder_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = _fails(capsys, ["plot", str(tmp_path / "nothing")])
+    assert "No benchmark folder at" in line
 
 
 def test_bench_semantic_game_reports_its_own_metrics(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -77,6 +77,7 @@ from semopt.errors import SemoptError
 __all__ = [
     "run",
     "load",
+    "plot",
     "BenchReport",
     "BenchInterrupted",
     "JournalError",
@@ -396,6 +397,47 @@ def run(
     if not quiet:
         result.print(console)
     return result
+
+
+def plot(source: BenchReport | str | Path | Sequence[Record], out_dir: str | Path | None = None,
+         report: Sequence[Metric] | None = None) -> list[Path]:
+    """Redraw a benchmark's figures without solving anything; return the files written.
+
+    Parameters
+    ----------
+    source : BenchReport, folder or sequence of Record
+        A report (``semopt.bench.run``'s or :func:`load`'s), a benchmark folder
+        (``semopt bench --out DIR``), or records.
+    out_dir : str or Path, optional
+        Where to write (default: the folder itself when ``source`` is one).
+    report : sequence of Metric, optional
+        The metrics to draw (default: the report's, or every metric of the records).
+
+    Raises
+    ------
+    JournalError
+        ``source`` names no readable benchmark folder.
+    SemoptError
+        No ``out_dir`` for a report or records.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     _ = run("semantic-mec", ["fa", "uc"], seeds=2, overrides={"users": 3}, out=out, quiet=True)
+    ...     sorted(p.name for p in plot(out) if p.suffix == ".png")
+    ['geomean_delay.png', 'mean_delay.png', 'objective.png']
+    """
+    if isinstance(source, (str, Path)):
+        folder = Path(source)
+        loaded = load(folder)
+        return plot_all(loaded.summaries, out_dir if out_dir is not None else folder,
+                        report if report is not None else loaded.report)
+    if out_dir is None:
+        raise SemoptError("`out_dir` is needed to plot a report or records (a folder source defaults to itself).")
+    if isinstance(source, BenchReport):
+        return plot_all(source.summaries, out_dir, report if report is not None else source.report)
+    return plot_all(summarize(list(source)), out_dir, report)
 
 
 def load(folder: str | Path) -> BenchReport:

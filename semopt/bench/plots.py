@@ -21,7 +21,7 @@ from typing import Any
 from semopt.bench.records import Metric
 from semopt.bench.stats import Summary
 
-__all__ = ["PlotSpec", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all"]
+__all__ = ["PlotSpec", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all", "point_flags"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,7 @@ def plot_metric(
     ax = fig.add_subplot()
     solvers = list(dict.fromkeys(s.solver for s in summaries))
     param = next((s.param for s in summaries if s.param is not None), None)
+    flagged = False
     for i, solver in enumerate(solvers):
         rows = [s for s in summaries if s.solver == solver]
         raw: list[object] = [s.value for s in rows] if param is not None else [solver]
@@ -137,15 +138,27 @@ def plot_metric(
         errs = None
         if spec.error is not None:
             errs = [0.0 if math.isnan(e) else e for e in (getattr(s, spec.error) for s in rows)]
-        ax.errorbar(xs, ys, yerr=errs, label=solver, marker=_MARKERS[i % len(_MARKERS)],
-                    capsize=3, linestyle="-" if param is not None else "none")
+        line = ax.errorbar(xs, ys, yerr=errs, label=solver, marker=_MARKERS[i % len(_MARKERS)],
+                           capsize=3, linestyle="-" if param is not None else "none")
+        # Runs that were not all feasible are drawn hollow, and failed runs counted next to their point:
+        # a mean over the runs that answered must not pass for a mean over all of them.
+        colour = line.lines[0].get_color()
+        for x, y, hollow, note in zip(xs, ys, *point_flags(rows), strict=True):
+            if hollow and not math.isnan(y):
+                ax.plot([x], [y], marker=_MARKERS[i % len(_MARKERS)], markerfacecolor="white",
+                        markeredgecolor=colour, linestyle="none", zorder=3)
+            if note:
+                ax.annotate(note, (x, y if not math.isnan(y) else 0.0), textcoords="offset points",
+                            xytext=(4, 4), fontsize=7, color=colour)
+            flagged = flagged or hollow or bool(note)
     values: list[Any] = list(dict.fromkeys(s.value for s in summaries))
     if param is not None and _numeric(values) and len(values) <= _MAX_TICKS:
         ax.set_xticks(values)  # ticks at the swept values, as in the papers' figures
     ax.set_xlabel(param if param is not None else "solver")
     ax.set_ylabel(spec.label)
     if summaries:
-        ax.set_title(summaries[0].scenario)
+        ax.set_title(summaries[0].scenario + ("\n(hollow: not every run feasible; k failed: runs without an answer)"
+                                              if flagged else ""), fontsize=10 if flagged else None)
     ax.grid(True, alpha=0.3)
     ax.legend()
     paths = []
@@ -154,6 +167,22 @@ def plot_metric(
         fig.savefig(path, format=fmt, dpi=150)
         paths.append(path)
     return paths
+
+
+def point_flags(rows: Sequence[Summary]) -> tuple[list[bool], list[str]]:
+    """Per summary: whether to draw its point hollow (some answered run infeasible), and its failure note.
+
+    Examples
+    --------
+    >>> from semopt.bench.stats import Summary
+    >>> rows = [Summary("s", None, None, "a", 4, 1.0, 0.1, 0.2, 1.0),
+    ...         Summary("s", None, None, "a", 4, 1.0, 0.1, 0.2, 0.5, failure_share=0.25)]
+    >>> point_flags(rows)
+    ([False, True], ['', '1 failed'])
+    """
+    hollow = [not math.isnan(r.feasible_share) and r.feasible_share < 1.0 for r in rows]
+    notes = [f"{round(r.failure_share * r.n)} failed" if r.failure_share > 0 else "" for r in rows]
+    return hollow, notes
 
 
 def plot_all(
