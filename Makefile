@@ -32,5 +32,5 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 # The dev install includes the plain one, so it refreshes both stamps; it adds the learned extra, so that
 # the learned solvers' tests run in CI rather than skip.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[dev,learned,profile]'
+	$(BIN)/python -m pip install -e '.[dev,learned,profile,distributed]'
 	touch $@ $(VENV)/.installed

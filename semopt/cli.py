@@ -97,6 +97,8 @@ def _bench_command(args: argparse.Namespace) -> str:
             argv += [flag, value]
     argv += ["--time-limit", args.time_limit] if args.time_limit is not None else []
     argv += ["--workers", str(args.workers)] if args.workers != 1 else []
+    argv += ["--scheduler", args.scheduler] if args.scheduler is not None else []
+    argv += ["--dask-local", str(args.dask_local)] if args.dask_local is not None else []
     argv += ["--out", args.out] if args.out is not None else []
     argv += ["--retry-failed"] if args.retry_failed else []
     return shlex.join(argv)
@@ -110,7 +112,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     try:
         bench.run(args.scenario, _split_names(args.solvers), seeds=args.seeds, sweep=args.sweep,
                   overrides=parse_assignments(args.set), options=options, time_limit=limit,
-                  workers=args.workers, out=args.out, retry_failed=args.retry_failed, progress=True)
+                  workers=args.workers, out=args.out, retry_failed=args.retry_failed, progress=True,
+                  scheduler=args.scheduler, dask_workers=args.dask_local)
     except KeyboardInterrupt as stop:  # Ctrl-C: say what is kept and how to go on, in one line, no traceback
         if isinstance(stop, bench.BenchInterrupted) and stop.path is not None:
             line = f"{stop.kept} of {stop.total} runs kept in {stop.path}; resume with: {_bench_command(args)}"
@@ -273,6 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", metavar="DIR",
                        help="benchmark folder: records.csv written as runs finish, then summary/comparison "
                             "CSV and PNG/SVG plots; the same command again resumes it")
+    bench.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="run on this Dask cluster (`dask scheduler` on one host, `dask worker ADDRESS` on the "
+                            "others; the extra semopt[distributed])")
+    bench.add_argument("--dask-local", type=int, metavar="N",
+                       help="run on a Dask LocalCluster of N worker processes (a trial of the cluster path)")
     bench.add_argument("--retry-failed", action="store_true",
                        help="when resuming --out DIR, run again the runs recorded refused, error or time_limit")
     bench.set_defaults(func=_cmd_bench)

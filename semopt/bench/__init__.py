@@ -286,6 +286,8 @@ def run(
     progress: bool = False,
     console: Console | None = None,
     quiet: bool = False,
+    scheduler: str | None = None,
+    dask_workers: int | None = None,
 ) -> BenchReport:
     """Run ``solvers`` on the same instances of ``scenario``; print and write what ``semopt bench`` does.
 
@@ -322,6 +324,13 @@ def run(
         Where to print; by default standard output.
     quiet : bool, default False
         Print nothing.
+    scheduler : str, optional
+        Run on the Dask cluster of this scheduler (``"tcp://HOST:8786"``;
+        the extra ``semopt[distributed]``).
+    dask_workers : int, optional
+        Run on a Dask ``LocalCluster`` of that many worker processes, started
+        on loopback and stopped after (a trial of the cluster path).  Either
+        executor gives the records of the others (times aside).
 
     Returns
     -------
@@ -351,7 +360,8 @@ def run(
     check_overrides_type(overrides)  # before they are merged over a scenario file's
     name, fixed = scenarios.resolve(scenario, overrides)
     plan = prepare(name, solvers, seeds=seeds, sweep=parse_sweep(sweep) if isinstance(sweep, str) else sweep,
-                   overrides=fixed, workers=workers, options=options, time_limit=time_limit)
+                   overrides=fixed, workers=workers, options=options, time_limit=time_limit, scheduler=scheduler,
+                   dask_workers=dask_workers)
     if retry_failed and out is None:
         raise ArgumentError("`retry_failed` reruns the failed runs of an `out` folder; give `out`.")
     console = console if console is not None else console_for_output()

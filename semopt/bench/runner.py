@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from semopt import scenarios
+from semopt.bench.dask_pool import require as require_dask
+from semopt.bench.dask_pool import run_dask
 from semopt.bench.pool import run_processes
 from semopt.bench.records import TRAINING, Metric, Record, report_of
 from semopt.bench.sweep import ArgumentError, Scalar, Sweep, SweepError, check_time_limit
@@ -127,6 +129,12 @@ class Plan:
     workers: int
     report: tuple[Metric, ...]
     modules: tuple[str, ...] = field(default=())
+    scheduler: str | None = None
+    dask_workers: int | None = None
+
+    @property
+    def on_dask(self) -> bool:
+        return self.scheduler is not None or self.dask_workers is not None
 
     @property
     def param(self) -> str | None:
@@ -351,6 +359,8 @@ def prepare(
     workers: int = 1,
     options: Mapping[str, Mapping[str, Any]] | Mapping[str, Any] | None = None,
     time_limit: float | None = None,
+    scheduler: str | None = None,
+    dask_workers: int | None = None,
 ) -> Plan:
     """Check a benchmark request and return its :class:`Plan`; nothing runs.
 
@@ -392,7 +402,26 @@ def prepare(
             raise ArgumentError(f"With workers > 1 the options must be picklable; they are not ({exc}).") from None
     modules = tuple(dict.fromkeys(spec.func.__module__ for spec in specs.values()
                                   if not spec.func.__module__.startswith(("semopt.", "__main__"))))
-    return Plan(scenario, tuple(solvers), seed_list, sweep, fixed, resolved, limit, workers, report, modules)
+    _check_dask(scheduler, dask_workers, workers)
+    return Plan(scenario, tuple(solvers), seed_list, sweep, fixed, resolved, limit, workers, report, modules,
+                scheduler, dask_workers)
+
+
+def _check_dask(scheduler: Any, dask_workers: Any, workers: int) -> None:
+    """A Dask executor: a scheduler address or a LocalCluster size, not both, not with local worker processes."""
+    if scheduler is None and dask_workers is None:
+        return
+    if scheduler is not None and dask_workers is not None:
+        raise ArgumentError("Give a scheduler address or a LocalCluster size (dask_workers), not both.")
+    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
+        raise ArgumentError(f"`scheduler` must be an address such as tcp://HOST:8786; got {scheduler!r}.")
+    if dask_workers is not None and (isinstance(dask_workers, bool) or not isinstance(dask_workers, int)
+                                     or dask_workers < 1):
+        raise ArgumentError(f"`dask_workers` must be an integer >= 1; got {dask_workers!r}.")
+    if workers != 1:
+        raise ArgumentError(f"`workers` = {workers} starts local processes; with a Dask executor the cluster's "
+                            "workers run the tasks: leave `workers` at 1.")
+    require_dask()
 
 
 def execute(
@@ -451,7 +480,9 @@ def execute(
         if progress is not None:
             progress(len(have), total)
 
-    if plan.workers == 1:
+    if plan.on_dask and work:
+        run_dask(work, collect, scheduler=plan.scheduler, local_workers=plan.dask_workers, modules=plan.modules)
+    elif plan.workers == 1:
         for instance in work:
             run_instance(instance, on_record=collect)
     elif work:
