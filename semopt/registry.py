@@ -77,7 +77,7 @@ class SolverSpec:
         return isinstance(problem, self.problems)
 
     def is_installed(self) -> bool:
-        return all(_found(mod) for mod in self.requires)
+        return all(installed(mod) for mod in self.requires)
 
     def refusal(self, problem: Any, options: Mapping[str, Any] | None = None) -> str | None:
         """Why this solver refuses ``problem`` with ``options`` (default: the declared defaults), or None."""
@@ -95,7 +95,7 @@ def traits_of(problem: Any) -> Traits:
 _REGISTRY: dict[tuple[str, type], SolverSpec] = {}
 
 
-def _found(module: str) -> bool:
+def installed(module: str) -> bool:
     """Whether ``module`` can be imported, without importing it (``sys.modules[name] = None`` hides one)."""
     try:
         return importlib.util.find_spec(module) is not None
@@ -204,7 +204,7 @@ def get_solver(name: Any, problem: Any) -> SolverSpec:
     for spec in registered:
         if spec.name == name:
             if not spec.is_installed():
-                missing = [m for m in spec.requires if not _found(m)]
+                missing = [m for m in spec.requires if not installed(m)]
                 hint = f"pip install 'semopt[{spec.extra}]'" if spec.extra else "pip install " + " ".join(missing)
                 raise SolverError(
                     f"Solver {name!r} needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "

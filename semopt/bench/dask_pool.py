@@ -14,13 +14,13 @@ the optional extra ``semopt[distributed]``, imported only here.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from semopt.bench.records import Record
 from semopt.bench.task import Instance, run_instance
 from semopt.errors import SemoptError
+from semopt.registry import installed
 
 __all__ = ["available", "run_dask", "RETRIES"]
 
@@ -30,10 +30,7 @@ RETRIES = 2
 
 def available() -> bool:
     """Whether dask.distributed can be imported (the extra ``semopt[distributed]``), without importing it."""
-    try:
-        return importlib.util.find_spec("distributed") is not None
-    except (ImportError, ValueError):
-        return False
+    return installed("distributed")
 
 
 def require() -> None:

@@ -19,7 +19,6 @@ measurement is asked for, and without the extra that request raises
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import math
 import os
 import platform
@@ -33,16 +32,14 @@ from semopt.errors import SemoptError
 from semopt.models import networks
 from semopt.models.networks import Network
 from semopt.models.roofline import CLASSES, COMBINE, DeviceProfile, layer_bytes, layer_classes, layer_ops, layer_times
+from semopt.registry import installed
 
 __all__ = ["measure", "fit", "profile", "available"]
 
 
 def available() -> bool:
     """Whether torch (the extra ``semopt[profile]``) can be imported, without importing it."""
-    try:
-        return importlib.util.find_spec("torch") is not None
-    except (ImportError, ValueError):
-        return False
+    return installed("torch")
 
 
 def _torch_layers() -> Any:
