@@ -4,7 +4,7 @@
 
     semopt solve SCENARIO|FILE.toml --solver NAME [--set KEY=VALUE ...] [--seed N]
                  [--option KEY=VALUE ...] [--json]
-    semopt bench SCENARIO|FILE.toml --solvers A,B,C [--seeds N] [--sweep PARAM=lo:hi:step]
+    semopt bench SCENARIO|FILE.toml --solvers A,B,C [--seeds N] [--sweep PARAM=lo:hi:step ...]
                  [--set KEY=VALUE ...] [--option [SOLVER.]KEY=VALUE ...] [--time-limit S]
                  [--workers N] [--out DIR [--retry-failed]]
     semopt scenarios
@@ -91,7 +91,8 @@ EXIT_INTERRUPTED = 130
 def _bench_command(args: argparse.Namespace) -> str:
     """The ``semopt bench`` command of ``args``, quoted for a shell: what resumes an interrupted benchmark."""
     argv = ["semopt", "bench", args.scenario, "--solvers", args.solvers, "--seeds", str(args.seeds)]
-    argv += ["--sweep", args.sweep] if args.sweep is not None else []
+    for sweep in args.sweep or []:
+        argv += ["--sweep", sweep]
     for flag, values in (("--set", args.set), ("--option", args.option), ("--import", args.imports)):
         for value in values or []:
             argv += [flag, value]
@@ -262,8 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seeds", type=int, default=10, metavar="N",
                        help="instances per sweep value: seeds 0..N-1, each seeding the instance and the "
                             "solvers (default 10)")
-    bench.add_argument("--sweep", metavar="PARAM=lo:hi:step",
-                       help="vary one override: an inclusive range lo:hi:step or a list a,b,c")
+    bench.add_argument("--sweep", action="append", metavar="PARAM=lo:hi:step",
+                       help="vary one override: an inclusive range lo:hi:step or a list a,b,c; repeat it for a grid "
+                            "(the first is the figures' x axis, the others one panel per value)")
     _add_common(bench)
     bench.add_argument("--option", action="append", metavar="[SOLVER.]KEY=VALUE",
                        help="solver option: SOLVER.KEY=VALUE for one solver, KEY=VALUE for every listed solver "

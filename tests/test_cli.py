@@ -230,11 +230,12 @@ def test_bench_prints_tables_and_writes_files(capsys: pytest.CaptureFixture[str]
     rows = (out_dir / "records.csv").read_text().strip().splitlines()
     assert len(rows) == 1 + 2 * 2 * len(names)
     assert rows[0] == ("scenario,param,value,seed,solver,status,feasible,objective,solve_time,"
-                       "mean_delay,geomean_delay,message")
+                       "mean_delay,geomean_delay,message,panel")
     summary_header = (out_dir / "summary.csv").read_text().splitlines()[0]
-    assert summary_header.endswith(",solve_time,feasible_share,failure_share,mean_delay,geomean_delay")
+    assert summary_header.endswith(",solve_time,feasible_share,failure_share,mean_delay,geomean_delay,"
+                                   "mean_delay_ci,geomean_delay_ci,panel")
     comparison_header = (out_dir / "comparison.csv").read_text().splitlines()[0]
-    assert comparison_header.endswith(",objective_pct,metric,improvement_pct")
+    assert comparison_header.endswith(",objective_pct,metric,improvement_pct,panel")
     # `semopt plot` redraws the same figures from the folder, without solving
     again = tmp_path / "again"
     assert main(["plot", str(out_dir), "--to", str(again)]) == 0
@@ -260,8 +261,8 @@ def test_bench_semantic_game_reports_its_own_metrics(capsys: pytest.CaptureFixtu
     with (out_dir / "records.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 2 * 2
-    assert list(rows[0])[-6:] == ["jain", "mean_fidelity", "mean_energy", "mean_latency", "nash_gap_relative",
-                                  "message"]
+    assert list(rows[0])[-7:] == ["jain", "mean_fidelity", "mean_energy", "mean_latency", "nash_gap_relative",
+                                  "message", "panel"]
     assert all(0.0 < float(row["jain"]) <= 1.0 + 1e-12 for row in rows)
     with (out_dir / "comparison.csv").open(newline="") as fh:
         comparisons = list(csv.DictReader(fh))

@@ -192,9 +192,10 @@ class BenchReport:
 
         The columns of ``records.csv``: ``scenario``, ``param``, ``value``,
         ``seed``, ``solver``, ``status``, ``feasible``, ``objective``,
-        ``solve_time``, one per report metric, ``message``.  Numbers are
-        float or int arrays, flags bool, text str arrays; ``param`` and
-        ``value`` hold objects (None without a sweep, values of any type).
+        ``solve_time``, one per report metric, ``message``, ``panel``.
+        Numbers are float or int arrays, flags bool, text str arrays;
+        ``param``, ``value`` and ``panel`` hold objects (None without a
+        sweep, values of any type; a grid's ``((param, value), ...)``).
 
         Examples
         --------
@@ -206,11 +207,14 @@ class BenchReport:
         keys = [metric.key for metric in self.report] or list(
             dict.fromkeys(key for record in self.records for key in record.metrics))
         kinds: dict[str, Any] = {"seed": int, "feasible": bool, "objective": float, "solve_time": float,
-                                 "param": object, "value": object}
+                                 "param": object, "value": object, "panel": object}
         out: dict[str, np.ndarray] = {}
         for name in columns(Record, keys):
             if name in keys:
                 out[name] = np.array([r.metrics.get(name, math.nan) for r in self.records], dtype=float)
+            elif kinds.get(name) is object:  # filled one by one: numpy would make a panel of pairs a 3-d array
+                out[name] = np.empty(len(self.records), dtype=object)
+                out[name][:] = [getattr(r, name) for r in self.records]
             else:
                 out[name] = np.array([getattr(r, name) for r in self.records], dtype=kinds.get(name, str))
         return out
@@ -276,7 +280,7 @@ def run(
     solvers: Sequence[str],
     *,
     seeds: int | Sequence[int] = 10,
-    sweep: Sweep | str | None = None,
+    sweep: Sweep | str | Sequence[Sweep | str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     options: Mapping[str, Mapping[str, Any]] | Mapping[str, Any] | None = None,
     time_limit: float | None = None,
@@ -299,8 +303,10 @@ def run(
         Solver names, each applying to the scenario.
     seeds : int or sequence of int, default 10
         ``n`` means seeds ``0..n-1``; each seeds the instance and every solver.
-    sweep : Sweep or str, optional
+    sweep : Sweep or str, or a sequence of them, optional
         One override and its values, or its ``PARAM=lo:hi:step`` text.
+        Several make a grid (every combination of their values): the first
+        is the figures' x axis, each combination of the others one panel.
     overrides : mapping, optional
         Fixed scenario overrides (over the TOML file's).
     options : mapping, optional
@@ -359,7 +365,7 @@ def run(
     """
     check_overrides_type(overrides)  # before they are merged over a scenario file's
     name, fixed = scenarios.resolve(scenario, overrides)
-    plan = prepare(name, solvers, seeds=seeds, sweep=parse_sweep(sweep) if isinstance(sweep, str) else sweep,
+    plan = prepare(name, solvers, seeds=seeds, sweep=_sweeps(sweep),
                    overrides=fixed, workers=workers, options=options, time_limit=time_limit, scheduler=scheduler,
                    dask_workers=dask_workers)
     if retry_failed and out is None:
@@ -407,6 +413,15 @@ def run(
     if not quiet:
         result.print(console)
     return result
+
+
+def _sweeps(sweep: Any) -> Any:
+    """``sweep`` with its texts parsed: a str or a list holding some; anything else as given (checked later)."""
+    if isinstance(sweep, str):
+        return parse_sweep(sweep)
+    if isinstance(sweep, list | tuple):
+        return [parse_sweep(one) if isinstance(one, str) else one for one in sweep]
+    return sweep
 
 
 def plot(source: BenchReport | str | Path | Sequence[Record], out_dir: str | Path | None = None,

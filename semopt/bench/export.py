@@ -18,12 +18,18 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_csv", "columns", "cells", "cell_text", "csv_line", "replace_atomically"]
+__all__ = ["PANEL_SEPARATOR", "write_csv", "columns", "cells", "cell_text", "csv_line", "replace_atomically"]
+
+
+PANEL_SEPARATOR = "; "
+"""Between the ``param=value`` pairs of a grid's ``panel`` cell: ``"bandwidth=1000000.0; exits=3"``."""
 
 
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, tuple):  # a grid's panel: ((param, value), ...), each value written as its own cell would be
+        return PANEL_SEPARATOR.join(f"{param}={cell_text(item)}" for param, item in value)
     if isinstance(value, str):
         # One row is one line: the journal finds a row cut short by its missing line end.
         return " ".join(value.splitlines()) if value else value
@@ -37,6 +43,8 @@ def cell_text(value: Any) -> str:
     --------
     >>> cell_text(0.1), cell_text(True), cell_text(None)
     ('0.1', 'True', '')
+    >>> cell_text((("bandwidth", 1e6), ("exits", 3)))
+    'bandwidth=1000000.0; exits=3'
     """
     return str(_cell(value))
 
@@ -45,27 +53,36 @@ def _names(row_type: type) -> list[str]:
     return [f.name for f in dataclasses.fields(row_type)]
 
 
+_SPREAD = {"metrics": "{}", "metric_ci": "{}_ci"}
+"""Dict fields spread into one column per metric key, and how each column is named from the key."""
+
+
 def columns(row_type: type, metrics: Sequence[str] = ()) -> list[str]:
-    """The CSV header of ``row_type`` rows: its fields, with ``metrics`` in place of a ``metrics`` field.
+    """The CSV header of ``row_type`` rows: its fields, with one column per metric in place of a metrics field.
+
+    A ``metrics`` field becomes the ``metrics`` keys themselves, a
+    ``metric_ci`` field (a summary's confidence half-widths) ``<key>_ci``.
 
     Raises
     ------
     ValueError
-        A metric key is also the name of a field.
+        A metric column would have the name of a field.
 
     Examples
     --------
     >>> from semopt.bench.records import Record
-    >>> columns(Record, ["mean_delay"])[-3:]
-    ['solve_time', 'mean_delay', 'message']
+    >>> columns(Record, ["mean_delay"])[-4:]
+    ['solve_time', 'mean_delay', 'message', 'panel']
     """
     names = _names(row_type)
-    clash = sorted(set(metrics) & set(names))
+    spread = [pattern.format(key) for name in names if (pattern := _SPREAD.get(name)) for key in metrics]
+    clash = sorted(set(spread) & set(names))
     if clash:
         raise ValueError(f"Metric keys {clash} clash with the {row_type.__name__} columns of the same names.")
     out: list[str] = []
     for name in names:
-        out.extend(metrics if name == "metrics" else [name])
+        pattern = _SPREAD.get(name)
+        out.extend([pattern.format(key) for key in metrics] if pattern else [name])
     return out
 
 
@@ -77,8 +94,9 @@ def cells(row: Any, metrics: Sequence[str] = ()) -> list[Any]:
     """
     out: list[Any] = []
     for name in _names(type(row)):
-        if name == "metrics":
-            out.extend(row.metrics.get(key, math.nan) for key in metrics)
+        if name in _SPREAD:
+            values = getattr(row, name)
+            out.extend(values.get(key, math.nan) for key in metrics)
         else:
             out.append(_cell(getattr(row, name)))
     return out
@@ -140,7 +158,7 @@ def write_csv(
     """
     rows = list(rows)
     keys: list[str] = []
-    if "metrics" in _names(row_type):
+    if set(_SPREAD) & set(_names(row_type)):
         keys = list(metrics) if metrics is not None else list(
             dict.fromkeys(key for row in rows for key in row.metrics)
         )

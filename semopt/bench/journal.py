@@ -28,17 +28,18 @@ import math
 import os
 import signal
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import semopt
 from semopt import scenarios
-from semopt.bench.export import cell_text, cells, columns, csv_line, replace_atomically
-from semopt.bench.records import Metric, Record, report_of
-from semopt.bench.runner import Plan, RunKey, run_key
-from semopt.bench.sweep import ArgumentError, Scalar, parse_value
+from semopt.bench.export import PANEL_SEPARATOR, cell_text, cells, columns, csv_line, replace_atomically
+from semopt.bench.records import Metric, Panel, Record, report_of
+from semopt.bench.runner import Plan, RunKey, grid_points, run_key
+from semopt.bench.stats import point_key
+from semopt.bench.sweep import ArgumentError, Scalar, Sweep, parse_value
 from semopt.errors import SemoptError
 
 __all__ = ["Journal", "JournalError", "Folder", "read_folder", "read_records", "manifest_of", "MANIFEST",
@@ -50,7 +51,9 @@ FORMAT = 1
 """Version of the folder's layout, in the manifest."""
 
 _FIXED = columns(Record)[: columns(Record).index("message")]  # scenario ... solve_time (no metrics)
-_COMPARED = ("format", "semopt", "scenario", "overrides", "sweep", "seeds", "time_limit")
+_COMPARED = ("format", "semopt", "scenario", "overrides", "sweep", "panels", "seeds", "time_limit")
+_TRAILING = ("message", "panel")
+"""Columns after the metrics, each absent from older files (no ``message``, no ``panel``: before grids)."""
 
 
 class JournalError(SemoptError, ValueError):
@@ -80,6 +83,8 @@ def manifest_of(plan: Plan) -> dict[str, Any]:
         "scenario": plan.scenario,
         "overrides": plan.overrides,
         "sweep": None if plan.sweep is None else {"param": plan.sweep.param, "values": list(plan.sweep.values)},
+        # None without a grid, so that the manifest of a one-sweep benchmark reads as it did before grids.
+        "panels": [{"param": s.param, "values": list(s.values)} for s in plan.panels] or None,
         "seeds": list(plan.seeds),
         "solvers": list(plan.solvers),
         "options": plan.options,
@@ -119,11 +124,37 @@ def _read_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 def _sweep_values(manifest: dict[str, Any] | None) -> list[Scalar]:
-    sweep = (manifest or {}).get("sweep")
-    return list(sweep.get("values", [])) if isinstance(sweep, dict) else []
+    return [value for sweep in _sweeps(manifest, "sweep") for value in sweep.values]
 
 
-def read_records(path: Path, values: Sequence[Scalar] = ()) -> tuple[list[str], list[Record], int | None]:
+def _sweeps(manifest: dict[str, Any] | None, key: str) -> list[Sweep]:
+    """The manifest's sweep (``key="sweep"``) or grid panels (``"panels"``) as Sweeps; none if malformed."""
+    entry = (manifest or {}).get(key)
+    entries = [entry] if isinstance(entry, dict) else entry if isinstance(entry, list) else []
+    return [Sweep(str(e["param"]), tuple(e["values"])) for e in entries
+            if isinstance(e, dict) and "param" in e and isinstance(e.get("values"), list)]
+
+
+def _panel(text: str, panels: Mapping[str, Sequence[Scalar]], where: str) -> Panel:
+    """A ``panel`` cell read back: each value typed as the manifest's sweep gives it, else parsed."""
+    if not text:
+        return ()
+    pairs = []
+    for item in text.split(PANEL_SEPARATOR):
+        param, sep, value = item.partition("=")
+        if not sep or not param:
+            raise JournalError(f"{where}: panel {text!r} is not 'param=value; ...'.")
+        by_text = {cell_text(v): v for v in panels.get(param, ())}
+        pairs.append((param, by_text.get(value, parse_value(value))))
+    return tuple(pairs)
+
+
+def _panel_values(manifest: dict[str, Any] | None) -> dict[str, Sequence[Scalar]]:
+    return {s.param: s.values for s in _sweeps(manifest, "panels")}
+
+
+def read_records(path: Path, values: Sequence[Scalar] = (),
+                 panels: Mapping[str, Sequence[Scalar]] | None = None) -> tuple[list[str], list[Record], int | None]:
     """Read a records CSV file: its metric columns, its rows, and where a cut-short last line starts.
 
     Parameters
@@ -133,6 +164,9 @@ def read_records(path: Path, values: Sequence[Scalar] = ()) -> tuple[list[str], 
         The sweep's values: a ``value`` cell reading as one of them is that
         value (its type kept: ``"1.0"`` is the float 1.0); others are read
         by :func:`~semopt.bench.sweep.parse_value`.
+    panels : mapping of str to sequence of scalar, optional
+        A grid's further swept parameters and their values: the ``panel``
+        cells are typed the same way.
 
     Returns
     -------
@@ -168,20 +202,20 @@ def read_records(path: Path, values: Sequence[Scalar] = ()) -> tuple[list[str], 
     if header[: len(_FIXED)] != _FIXED:
         raise JournalError(f"{where!r} is not a benchmark records file: its header reads "
                            f"{','.join(header)[:200]!r}, not {','.join(_FIXED)},....")
-    has_message = header[-1] == "message"
-    metrics = header[len(_FIXED): len(header) - has_message]
+    tail = [name for name in _TRAILING if name in header]  # no metric takes a field's name (export.columns)
+    metrics = [name for name in header[len(_FIXED):] if name not in _TRAILING]
     by_text = {cell_text(value): value for value in values}
     kept: dict[RunKey, Record] = {}
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise JournalError(f"{where!r}, line {line}: {len(row)} cells where the header has {len(header)}.")
-        record = _record(row, header, metrics, has_message, by_text, f"{where!r}, line {line}")
+        record = _record(row, header, metrics, tail, by_text, panels or {}, f"{where!r}, line {line}")
         kept[run_key(record)] = record
     return metrics, list(kept.values()), cut
 
 
-def _record(row: list[str], header: list[str], metrics: list[str], has_message: bool,
-            by_text: dict[str, Scalar], where: str) -> Record:
+def _record(row: list[str], header: list[str], metrics: list[str], tail: list[str],
+            by_text: dict[str, Scalar], panels: Mapping[str, Sequence[Scalar]], where: str) -> Record:
     cell = dict(zip(header, row, strict=True))
 
     def number(name: str, kind: type = float) -> Any:
@@ -206,7 +240,8 @@ def _record(row: list[str], header: list[str], metrics: list[str], has_message: 
         objective=number("objective"),
         solve_time=number("solve_time"),
         metrics={key: number(key) for key in metrics},
-        message=cell["message"] if has_message else "",
+        message=cell["message"] if "message" in tail else "",
+        panel=_panel(cell["panel"], panels, where) if "panel" in tail else (),
     )
 
 
@@ -214,11 +249,11 @@ def order_records(records: Iterable[Record], manifest: dict[str, Any] | None) ->
     """``records`` in the benchmark's order (sweep value, seed, solver as configured); others after, as read."""
     if manifest is None:
         return list(records)
-    values: list[tuple[str, Scalar | None]] = [(type(v).__name__, v) for v in _sweep_values(manifest)]
-    values = values or [("NoneType", None)]
+    sweeps = _sweeps(manifest, "sweep")
+    points = grid_points(sweeps[0] if sweeps else None, _sweeps(manifest, "panels"))
     seeds, solvers = list(manifest.get("seeds") or []), list(manifest.get("solvers") or [])
-    rank = {(v, seed, solver): i for i, (v, seed, solver) in
-            enumerate((v, seed, solver) for v in values for seed in seeds for solver in solvers)}
+    order = ((point_key(v, panel), seed, solver) for v, panel in points for seed in seeds for solver in solvers)
+    rank = {key: i for i, key in enumerate(order)}
     listed = list(records)
     return sorted(listed, key=lambda r: rank.get(run_key(r), len(rank)))  # sorted is stable: others keep their order
 
@@ -249,7 +284,7 @@ def read_folder(folder: str | Path) -> Folder:
     if not (path / RECORDS).is_file():
         raise JournalError(f"{str(path)!r} holds no {RECORDS}: it is not a benchmark folder.")
     manifest = _read_manifest(path)
-    metrics, records, _ = read_records(path / RECORDS, _sweep_values(manifest))
+    metrics, records, _ = read_records(path / RECORDS, _sweep_values(manifest), _panel_values(manifest))
     if not metrics and not records and (path / RECORDS).stat().st_size == 0:
         raise JournalError(f"{str(path / RECORDS)!r} is empty: not even a header.")
     report: tuple[Metric, ...] = ()
@@ -340,7 +375,8 @@ class Journal:
             if old is None:
                 raise JournalError(f"{str(journal)!r} has no {MANIFEST} beside it, so it cannot be resumed; "
                                    "give another folder, or move it away.")
-            metrics, records, cut = read_records(journal, [v for v in plan.values if v is not None])
+            metrics, records, cut = read_records(journal, [v for v in plan.values if v is not None],
+                                                 {s.param: s.values for s in plan.panels})
         metric_keys = [m.key for m in plan.report]
         if records:
             differences = _differences(old or {}, new)

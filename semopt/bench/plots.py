@@ -1,4 +1,4 @@
-"""Benchmark figures: a metric against the swept parameter, one line per solver (as in the papers' figures).
+"""Benchmark figures: a metric against the swept parameter, one line per solver and panel (as in the papers' figures).
 
 One figure for the objective, and one per metric of the problem family's
 ``report`` (:func:`~semopt.bench.runner.scenario_report`), labelled with the
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from semopt.bench.records import Metric
+from semopt.bench.records import Metric, Panel, panel_text
 from semopt.bench.stats import Summary
 
-__all__ = ["PlotSpec", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all", "point_flags"]
+__all__ = ["PlotSpec", "Reference", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all", "point_flags"]
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,90 @@ def plot_specs(
 
 _MARKERS = "osD^v<>px*h"
 _MAX_TICKS = 20
+_PANEL_COLUMNS = 3
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Numbers a paper prints for one curve, drawn dashed beside ours (a preset's "paper" line).
+
+    Attributes
+    ----------
+    metric : str
+        The figure it belongs to: ``"objective"`` or a report metric's key.
+    label : str
+        Its legend entry, e.g. ``"paper: proposed"``.
+    points : tuple of (x, y) pairs
+        The paper's values at the swept parameter's values (without a sweep, x is a solver name).
+    solver : str, default ""
+        The semopt solver the curve corresponds to: drawn in that solver's colour.
+    panel : tuple of (str, value) pairs, default ()
+        The grid panel it belongs to; () draws it on every panel.
+    """
+
+    metric: str
+    label: str
+    points: tuple[tuple[Any, float], ...]
+    solver: str = ""
+    panel: Panel = ()
 
 
 def _numeric(values: Sequence[object]) -> bool:
     return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def _half_widths(spec: PlotSpec, rows: Sequence[Summary]) -> list[float]:
+    """Each summary's confidence half-width for ``spec`` (NaN where unknown)."""
+    if spec.error is not None:
+        return [float(getattr(s, spec.error)) for s in rows]
+    if spec.metric:
+        return [s.metric_ci.get(spec.field, math.nan) for s in rows]
+    return [math.nan] * len(rows)
+
+
+def _draw_panel(ax: Any, rows: Sequence[Summary], spec: PlotSpec, colours: dict[str, Any],
+                references: Sequence[Reference]) -> bool:
+    """One panel: a line per solver with its confidence band, the paper's lines dashed; whether a point is flagged."""
+    solvers = list(dict.fromkeys(s.solver for s in rows))
+    param = next((s.param for s in rows if s.param is not None), None)
+    flagged = False
+    for solver in solvers:
+        mine = [s for s in rows if s.solver == solver]
+        marker = _MARKERS[list(colours).index(solver) % len(_MARKERS)]
+        raw: list[object] = [s.value for s in mine] if param is not None else [solver]
+        numeric = _numeric(raw)
+        xs: list[Any] = raw if numeric else [str(x) for x in raw]
+        ys = [spec.value(s) for s in mine]
+        errs = [0.0 if math.isnan(e) else e for e in _half_widths(spec, mine)]
+        if param is not None and numeric:
+            ax.plot(xs, ys, label=solver, marker=marker, color=colours[solver])
+            # The band is the 95 % confidence interval of the mean over the seeds, as a shaded area.
+            ax.fill_between(xs, [y - e for y, e in zip(ys, errs, strict=True)],
+                            [y + e for y, e in zip(ys, errs, strict=True)], color=colours[solver], alpha=0.15,
+                            linewidth=0)
+        else:
+            ax.errorbar(xs, ys, yerr=errs, label=solver, marker=marker, capsize=3, color=colours[solver],
+                        linestyle="-" if param is not None else "none")
+        # Runs that were not all feasible are drawn hollow, and failed runs counted next to their point:
+        # a mean over the runs that answered must not pass for a mean over all of them.
+        for x, y, hollow, note in zip(xs, ys, *point_flags(mine), strict=True):
+            if hollow and not math.isnan(y):
+                ax.plot([x], [y], marker=marker, markerfacecolor="white", markeredgecolor=colours[solver],
+                        linestyle="none", zorder=3)
+            if note:
+                ax.annotate(note, (x, y if not math.isnan(y) else 0.0), textcoords="offset points",
+                            xytext=(4, 4), fontsize=7, color=colours[solver])
+            flagged = flagged or hollow or bool(note)
+    for ref in references:
+        xs = [x if _numeric([x]) else str(x) for x, _ in ref.points]
+        ax.plot(xs, [y for _, y in ref.points], linestyle="--", marker="x", label=ref.label,
+                color=colours.get(ref.solver, "0.4"), alpha=0.8)
+    values: list[Any] = list(dict.fromkeys(s.value for s in rows))
+    if param is not None and _numeric(values) and len(values) <= _MAX_TICKS:
+        ax.set_xticks(values)  # ticks at the swept values, as in the papers' figures
+    ax.set_xlabel(param if param is not None else "solver")
+    ax.grid(True, alpha=0.3)
+    return flagged
 
 
 def plot_metric(
@@ -92,6 +172,7 @@ def plot_metric(
     spec: PlotSpec | str = OBJECTIVE,
     *,
     formats: Sequence[str] = ("png", "svg"),
+    references: Sequence[Reference] = (),
 ) -> list[Path]:
     """Draw one figure and save it as ``out_dir/<spec.field>.<format>`` for each format.
 
@@ -105,6 +186,9 @@ def plot_metric(
         What to draw (see :func:`plot_specs`); a string is ``"objective"`` or
         a key of the summaries' metrics, labelled by itself.
     formats : sequence of str, default ("png", "svg")
+    references : sequence of Reference, default ()
+        A paper's numbers: those for this figure (``metric == spec.field``)
+        are drawn dashed, in their solver's colour.
 
     Returns
     -------
@@ -114,8 +198,11 @@ def plot_metric(
     Notes
     -----
     With a sweep, the x axis is the swept parameter (numeric when every value
-    is a number, categorical otherwise); without one, it is the solvers.
-    Missing confidence intervals (fewer than two seeds) are drawn as none.
+    is a number, categorical otherwise), one line per solver with its 95 %
+    confidence band; without one, it is the solvers, with error bars.  A
+    grid's panels (:attr:`Summary.panel`) each get a subplot, sharing the y
+    axis, titled by their values.  Missing confidence intervals (fewer than
+    two seeds) are drawn as none.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -124,43 +211,36 @@ def plot_metric(
         spec = plot_specs(None, summaries)[spec]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+    panels = list(dict.fromkeys(s.panel for s in summaries)) or [()]
+    columns = min(len(panels), _PANEL_COLUMNS)
+    rows = math.ceil(len(panels) / columns)
+    fig = Figure(figsize=(6.4 if columns == 1 else 4.6 * columns, 4.4 if rows == 1 else 3.8 * rows),
+                 layout="constrained")
     FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
+    axes = fig.subplots(rows, columns, sharey=True, squeeze=False).ravel()
     solvers = list(dict.fromkeys(s.solver for s in summaries))
-    param = next((s.param for s in summaries if s.param is not None), None)
+    palette = [f"C{i}" for i in range(10)]
+    colours = {solver: palette[i % len(palette)] for i, solver in enumerate(solvers)}
     flagged = False
-    for i, solver in enumerate(solvers):
-        rows = [s for s in summaries if s.solver == solver]
-        raw: list[object] = [s.value for s in rows] if param is not None else [solver]
-        xs: list[Any] = raw if _numeric(raw) else [str(x) for x in raw]
-        ys = [spec.value(s) for s in rows]
-        errs = None
-        if spec.error is not None:
-            errs = [0.0 if math.isnan(e) else e for e in (getattr(s, spec.error) for s in rows)]
-        line = ax.errorbar(xs, ys, yerr=errs, label=solver, marker=_MARKERS[i % len(_MARKERS)],
-                           capsize=3, linestyle="-" if param is not None else "none")
-        # Runs that were not all feasible are drawn hollow, and failed runs counted next to their point:
-        # a mean over the runs that answered must not pass for a mean over all of them.
-        colour = line.lines[0].get_color()
-        for x, y, hollow, note in zip(xs, ys, *point_flags(rows), strict=True):
-            if hollow and not math.isnan(y):
-                ax.plot([x], [y], marker=_MARKERS[i % len(_MARKERS)], markerfacecolor="white",
-                        markeredgecolor=colour, linestyle="none", zorder=3)
-            if note:
-                ax.annotate(note, (x, y if not math.isnan(y) else 0.0), textcoords="offset points",
-                            xytext=(4, 4), fontsize=7, color=colour)
-            flagged = flagged or hollow or bool(note)
-    values: list[Any] = list(dict.fromkeys(s.value for s in summaries))
-    if param is not None and _numeric(values) and len(values) <= _MAX_TICKS:
-        ax.set_xticks(values)  # ticks at the swept values, as in the papers' figures
-    ax.set_xlabel(param if param is not None else "solver")
-    ax.set_ylabel(spec.label)
+    for ax, panel in zip(axes, panels, strict=False):
+        mine = [s for s in summaries if s.panel == panel]
+        refs = [r for r in references if r.metric == spec.field and r.panel in ((), panel)]
+        flagged = _draw_panel(ax, mine, spec, colours, refs) or flagged
+        if panel:
+            ax.set_title(panel_text(panel), fontsize=10)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    for ax in axes[::columns]:
+        ax.set_ylabel(spec.label)
+    # One legend for every panel: a paper's curve drawn on one panel only is still named.
+    named: dict[str, Any] = {}
+    for ax in axes[: len(panels)]:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            named.setdefault(label, handle)
+    axes[0].legend(list(named.values()), list(named), fontsize=8)
     if summaries:
-        ax.set_title(summaries[0].scenario + ("\n(hollow: not every run feasible; k failed: runs without an answer)"
-                                              if flagged else ""), fontsize=10 if flagged else None)
-    ax.grid(True, alpha=0.3)
-    ax.legend()
+        fig.suptitle(summaries[0].scenario + ("\n(hollow: not every run feasible; k failed: runs without an answer)"
+                                              if flagged else ""), fontsize=10 if flagged else 12)
     paths = []
     for fmt in formats:
         path = out / f"{spec.field}.{fmt}"
@@ -189,10 +269,13 @@ def plot_all(
     summaries: Sequence[Summary],
     out_dir: str | Path,
     report: Sequence[Metric | tuple[str, str, str]] | None = None,
+    references: Sequence[Reference] = (),
 ) -> list[Path]:
     """Draw every :func:`plot_specs` figure as PNG and SVG into ``out_dir``; return the files written.
 
     ``report`` is the problem family's report (by default every metric of the
-    summaries, labelled by its key).
+    summaries, labelled by its key); ``references`` a paper's numbers, each
+    drawn on its metric's figure.
     """
-    return [path for spec in plot_specs(report, summaries).values() for path in plot_metric(summaries, out_dir, spec)]
+    return [path for spec in plot_specs(report, summaries).values()
+            for path in plot_metric(summaries, out_dir, spec, references=references)]

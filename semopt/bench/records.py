@@ -20,8 +20,8 @@ from typing import Any, NamedTuple
 from semopt.bench.sweep import Scalar
 from semopt.result import Status
 
-__all__ = ["Metric", "Record", "report_of", "REFUSED", "ERROR", "FAILURES", "is_failure", "TRAINING",
-           "metric_value"]
+__all__ = ["Metric", "Record", "Panel", "panel_text", "report_of", "REFUSED", "ERROR", "FAILURES", "is_failure",
+           "TRAINING", "metric_value"]
 
 REFUSED = "refused"
 """Status of a run the solver refused: ``semopt.solve`` raised :class:`~semopt.errors.SolverError` for it."""
@@ -33,6 +33,21 @@ FAILURES = (REFUSED, ERROR, Status.TIME_LIMIT)
 """Statuses of the runs the summaries leave out of their means (and count in ``failure_share``)."""
 
 _DIRECTIONS = ("min", "max")
+
+Panel = tuple[tuple[str, Scalar], ...]
+"""The values of a grid's further swept parameters, ``((param, value), ...)``: one figure panel per panel."""
+
+
+def panel_text(panel: Panel) -> str:
+    """``panel`` as its figure title and table cell read it: ``"bandwidth=1e+06, exits=3"``; ``""`` for none.
+
+    Examples
+    --------
+    >>> panel_text((("bandwidth", 1e6), ("exits", 3)))
+    'bandwidth=1e+06, exits=3'
+    """
+    return ", ".join(f"{param}={value:g}" if isinstance(value, float) else f"{param}={value}"
+                     for param, value in panel)
 
 
 class Metric(NamedTuple):
@@ -131,7 +146,9 @@ def report_of(problem: Any) -> tuple[Metric, ...]:
 class Record:
     """One solver run on one instance: a row of the tidy results table.
 
-    ``param`` and ``value`` are ``None`` when there is no sweep.  ``metrics``
+    ``param`` and ``value`` are ``None`` when there is no sweep; they are
+    the first swept parameter (the figures' x axis) of a grid, whose further
+    swept parameters' values are ``panel`` (empty without a grid).  ``metrics``
     holds the problem family's report metrics (:func:`report_of`), keyed and
     ordered as declared; a metric absent from the solver's result is NaN.
     ``message`` is one line: the solver's own message, or why the run failed
@@ -150,6 +167,7 @@ class Record:
     solve_time: float
     metrics: dict[str, float] = field(default_factory=dict)
     message: str = ""
+    panel: Panel = ()
 
 
 def is_failure(record: Record) -> bool:

@@ -150,11 +150,9 @@ def print_summary(
     console : rich.console.Console, optional
         Defaults to a new console on standard output.
     """
-    param = next((s.param for s in summaries if s.param is not None), None)
     scenario = summaries[0].scenario if summaries else ""
     table = Table(title=f"{scenario}: mean over instances")
-    if param is not None:
-        table.add_column(param, justify="right")
+    point = _point_columns(table, summaries)
     table.add_column("solver")
     table.add_column("n", justify="right")
     table.add_column(f"objective ± {confidence:.0%} CI", justify="right")
@@ -169,8 +167,25 @@ def print_summary(
         cells = [s.solver, str(s.n), _num(s.objective) + ci,
                  *(_num(s.metrics.get(m.key, math.nan)) for m in metrics),
                  _num(s.solve_time, 3), _share(s.feasible_share), _share(s.failure_share)]
-        table.add_row(*([str(s.value)] if param is not None else []), *cells)
+        table.add_row(*point(s), *cells)
     _console(console).print(table)
+
+
+def _point_columns(table: Table, rows: Sequence[Summary] | Sequence[Comparison]) -> Callable[[Any], list[str]]:
+    """Add the sweep columns (the swept parameter, then a grid's panel parameters) to ``table``.
+
+    Returns what fills them for one row.
+    """
+    param = next((r.param for r in rows if r.param is not None), None)
+    panel = list(dict.fromkeys(name for r in rows for name, _ in r.panel))
+    for name in ([param] if param is not None else []) + panel:
+        table.add_column(name, justify="right")
+
+    def cells(row: Any) -> list[str]:
+        given = dict(row.panel)
+        return ([_show(row.value)] if param is not None else []) + [_show(given.get(name, "")) for name in panel]
+
+    return cells
 
 
 def improvement_caption(metric: Metric | tuple[str, str, str]) -> str:
@@ -216,7 +231,6 @@ def print_comparison(
     """
     if not comparisons:
         return
-    param = next((c.param for c in comparisons if c.param is not None), None)
     baselines = list(dict.fromkeys([c.solver for c in comparisons] + [c.baseline for c in comparisons]))
     key = comparisons[0].metric
     labels = {m.key: m for m in (as_metric(entry) for entry in report or ())}
@@ -225,8 +239,7 @@ def print_comparison(
         caption += " / " + (improvement_caption(labels[key]) if key in labels else f"{key} improvement %")
     # At least as wide as the caption, which rich would otherwise wrap at the table's width mid-phrase.
     table = Table(title="Against each other solver", caption=caption, min_width=len(caption))
-    if param is not None:
-        table.add_column(param, justify="right")
+    point = _point_columns(table, comparisons)
     table.add_column("solver")
     for b in baselines:
         table.add_column(f"vs {b}", justify="right")
@@ -236,8 +249,7 @@ def print_comparison(
                 c.baseline: _pct(c.objective_pct) + (f" / {_pct(c.improvement_pct)}" if c.metric else "")
                 for c in rows
             }
-            value = [str(rows[0].value)] if param is not None else []
-            table.add_row(*value, solver, *(cells.get(b, "—") for b in baselines))
+            table.add_row(*point(rows[0]), solver, *(cells.get(b, "—") for b in baselines))
     _console(console).print(table)
 
 

@@ -37,9 +37,10 @@ Examples
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,8 @@ from semopt import scenarios
 from semopt.bench.dask_pool import require as require_dask
 from semopt.bench.dask_pool import run_dask
 from semopt.bench.pool import run_processes
-from semopt.bench.records import TRAINING, Metric, Record, report_of
+from semopt.bench.records import TRAINING, Metric, Panel, Record, report_of
+from semopt.bench.stats import point_key
 from semopt.bench.sweep import ArgumentError, Scalar, Sweep, SweepError, check_time_limit
 from semopt.bench.task import Instance, run_instance
 from semopt.errors import ScenarioError, SolverError, closest
@@ -59,6 +61,8 @@ __all__ = [
     "Plan",
     "ProgressHook",
     "RunKey",
+    "grid_points",
+    "sweep_list",
     "prepare",
     "execute",
     "run_bench",
@@ -73,13 +77,47 @@ __all__ = [
 ProgressHook = Callable[[int, int], None]
 """Called as ``progress(done, total)`` in the calling process, counted in solver runs."""
 
-RunKey = tuple[tuple[str, Scalar | None], int, str]
-"""What identifies a run: (sweep value with its type, seed, solver)."""
+RunKey = tuple[Hashable, int, str]
+"""What identifies a run: (sweep point: value and panel, with their types; seed; solver)."""
 
 
 def run_key(record: Record) -> RunKey:
-    """``record``'s :data:`RunKey`; the value's type keeps 1, 1.0 and True apart, as the sweep does."""
-    return (type(record.value).__name__, record.value), record.seed, record.solver
+    """``record``'s :data:`RunKey`; the values' types keep 1, 1.0 and True apart, as the sweep does."""
+    return point_key(record.value, record.panel), record.seed, record.solver
+
+
+def grid_points(sweep: Sweep | None, panels: Sequence[Sweep] = ()) -> list[tuple[Scalar | None, Panel]]:
+    """Every (value, panel) of a grid, the first sweep's value major, then each further sweep in order.
+
+    Examples
+    --------
+    >>> grid_points(Sweep("users", (5, 10)), [Sweep("exits", (1, 2))])
+    [(5, (('exits', 1),)), (5, (('exits', 2),)), (10, (('exits', 1),)), (10, (('exits', 2),))]
+    >>> grid_points(None)
+    [(None, ())]
+    """
+    values: Sequence[Scalar | None] = sweep.values if sweep is not None else (None,)
+    combos = itertools.product(*[[(s.param, v) for v in s.values] for s in panels])
+    panel_list = [tuple(combo) for combo in combos]
+    return [(value, panel) for value in values for panel in panel_list]
+
+
+def sweep_list(sweep: Any) -> tuple[Sweep, ...]:
+    """``sweep`` as a tuple of sweeps: None is none, one :class:`Sweep` is one, a list is a grid.
+
+    Raises
+    ------
+    SweepError
+        Not a Sweep, a sequence of Sweeps, or None (the message quotes it).
+    """
+    if sweep is None:
+        return ()
+    if isinstance(sweep, Sweep):
+        return (sweep,)
+    if isinstance(sweep, Sequence) and not isinstance(sweep, str) and all(isinstance(s, Sweep) for s in sweep):
+        return tuple(sweep)
+    raise SweepError(f"`sweep` must be a Sweep (or its text 'PARAM=lo:hi:step'), or a list of them for a grid; "
+                     f"got {sweep!r}."[:300])
 
 
 def scenario_report(scenario: str, overrides: Mapping[str, Any] | None = None) -> tuple[Metric, ...]:
@@ -106,6 +144,7 @@ class Plan:
     solvers : tuple of str
     seeds : tuple of int
     sweep : Sweep or None
+        The first swept parameter: the figures' x axis.
     overrides : dict
         Fixed scenario overrides.
     options : dict of str to dict
@@ -117,6 +156,11 @@ class Plan:
         when a solver trains: the records' metric columns.
     modules : tuple of str
         Modules that register the solvers outside semopt, imported by each worker process.
+    scheduler, dask_workers
+        The Dask executor, if any (:func:`~semopt.bench.dask_pool.run_dask`).
+    panels : tuple of Sweep
+        A grid's further swept parameters: every value of ``sweep`` is run
+        with every combination of theirs (one figure panel per combination).
     """
 
     scenario: str
@@ -131,6 +175,7 @@ class Plan:
     modules: tuple[str, ...] = field(default=())
     scheduler: str | None = None
     dask_workers: int | None = None
+    panels: tuple[Sweep, ...] = ()
 
     @property
     def on_dask(self) -> bool:
@@ -144,14 +189,18 @@ class Plan:
     def values(self) -> tuple[Scalar | None, ...]:
         return self.sweep.values if self.sweep is not None else (None,)
 
+    def points(self) -> list[tuple[Scalar | None, Panel]]:
+        """Every sweep point (value, panel), in the records' order (:func:`grid_points`)."""
+        return grid_points(self.sweep, self.panels)
+
     @property
     def total(self) -> int:
-        """Number of runs: values x seeds x solvers."""
-        return len(self.values) * len(self.seeds) * len(self.solvers)
+        """Number of runs: sweep points x seeds x solvers."""
+        return len(self.points()) * len(self.seeds) * len(self.solvers)
 
     def keys(self) -> list[RunKey]:
-        """Every run's key, in the records' order: sweep value, seed, solver."""
-        return [((type(v).__name__, v), seed, solver) for v in self.values for seed in self.seeds
+        """Every run's key, in the records' order: sweep point, seed, solver."""
+        return [(point_key(v, panel), seed, solver) for v, panel in self.points() for seed in self.seeds
                 for solver in self.solvers]
 
 
@@ -162,14 +211,14 @@ def instances(
     *,
     sweep: Sweep | None = None,
     overrides: Mapping[str, Any] | None = None,
+    panels: Sequence[Sweep] = (),
 ) -> list[Instance]:
-    """The grid of instances, sweep value major, seed minor, each with every solver."""
-    values: Sequence[Scalar | None] = sweep.values if sweep is not None else (None,)
+    """The grid of instances, sweep point major, seed minor, each with every solver."""
     param = sweep.param if sweep is not None else None
-    grid = [(value, seed) for value in values for seed in seeds]
+    grid = [(value, panel, seed) for value, panel in grid_points(sweep, panels) for seed in seeds]
     return [
-        Instance(i, scenario, dict(overrides or {}), param, value, seed, tuple(solvers))
-        for i, (value, seed) in enumerate(grid)
+        Instance(i, scenario, dict(overrides or {}), param, value, seed, tuple(solvers), panel=panel)
+        for i, (value, panel, seed) in enumerate(grid)
     ]
 
 
@@ -318,7 +367,7 @@ def _check(
     scenario: str,
     solvers: Sequence[str],
     seeds: Sequence[int],
-    sweep: Sweep | None,
+    sweeps: Sequence[Sweep],
     overrides: Mapping[str, Any],
     workers: int,
 ) -> None:
@@ -328,8 +377,12 @@ def _check(
         raise ScenarioError(f"Scenario {scenario!r} has no `seed` override, so it cannot be benchmarked.")
     if "seed" in overrides:
         raise ScenarioError("Do not set the scenario's `seed`: the benchmark sets it from its seeds.")
-    if sweep is not None:
+    for sweep in sweeps:
         _check_sweep(scenario, sweep, overrides)
+    params = [sweep.param for sweep in sweeps]
+    twice = sorted({param for param in params if params.count(param) > 1})
+    if twice:
+        raise SweepError(f"{', '.join(map(repr, twice))} is swept twice; a grid sweeps each parameter once.")
     if not solvers:
         raise SolverError("Give at least one solver.")
     if len(set(solvers)) != len(solvers):
@@ -354,7 +407,7 @@ def prepare(
     solvers: Sequence[str],
     *,
     seeds: int | Sequence[int] = 10,
-    sweep: Sweep | None = None,
+    sweep: Sweep | Sequence[Sweep] | None = None,
     overrides: Mapping[str, Any] | None = None,
     workers: int = 1,
     options: Mapping[str, Mapping[str, Any]] | Mapping[str, Any] | None = None,
@@ -375,18 +428,20 @@ def prepare(
     check_overrides_type(overrides)
     seed_list = _seed_list(seeds)
     fixed = dict(overrides or {})
-    _check(scenario, solvers, seed_list, sweep, fixed, workers)
-    runs = (len(sweep.values) if sweep is not None else 1) * len(seed_list) * len(solvers)
+    sweeps = sweep_list(sweep)
+    _check(scenario, solvers, seed_list, sweeps, fixed, workers)
+    points = math.prod(len(s.values) for s in sweeps)
+    runs = points * len(seed_list) * len(solvers)
     if runs > MAX_RUNS:
-        raise ArgumentError(f"This benchmark would make {runs} solver runs (sweep values x seeds x solvers), more "
+        raise ArgumentError(f"This benchmark would make {runs} solver runs (sweep points x seeds x solvers), more "
                             f"than the {MAX_RUNS} one benchmark takes; split it, or use fewer `seeds`.")
     if isinstance(time_limit, str):  # the command line parses its text; from Python a number is expected
         raise ArgumentError(f"`time_limit` must be a number of seconds, not a string; got {time_limit!r}.")
     limit = check_time_limit(time_limit) if time_limit is not None else None
     # Build the first instance here: a bad override value or an unknown solver fails now, once.
     first = dict(fixed)
-    if sweep is not None:
-        first[sweep.param] = sweep.values[0]
+    for one in sweeps:
+        first[one.param] = one.values[0]
     problem = scenarios.load(scenario, **first, seed=seed_list[0])
     report = report_of(problem)  # a malformed report fails here, not in a worker
     # Whether each solver accepts the instances is not asked: one that refuses one is recorded `refused`.
@@ -403,8 +458,8 @@ def prepare(
     modules = tuple(dict.fromkeys(spec.func.__module__ for spec in specs.values()
                                   if not spec.func.__module__.startswith(("semopt.", "__main__"))))
     _check_dask(scheduler, dask_workers, workers)
-    return Plan(scenario, tuple(solvers), seed_list, sweep, fixed, resolved, limit, workers, report, modules,
-                scheduler, dask_workers)
+    return Plan(scenario, tuple(solvers), seed_list, sweeps[0] if sweeps else None, fixed, resolved, limit, workers,
+                report, modules, scheduler, dask_workers, sweeps[1:])
 
 
 def _check_dask(scheduler: Any, dask_workers: Any, workers: int) -> None:
@@ -463,12 +518,12 @@ def execute(
     have = {key: record for record in done if (key := run_key(record)) in wanted}
     keys = tuple(m.key for m in plan.report)
     work = []
-    grid = [(value, seed) for value in plan.values for seed in plan.seeds]
-    for index, (value, seed) in enumerate(grid):
-        todo = tuple(s for s in plan.solvers if ((type(value).__name__, value), seed, s) not in have)
+    grid = [(value, panel, seed) for value, panel in plan.points() for seed in plan.seeds]
+    for index, (value, panel, seed) in enumerate(grid):
+        todo = tuple(s for s in plan.solvers if (point_key(value, panel), seed, s) not in have)
         if todo:
             work.append(Instance(index, plan.scenario, plan.overrides, plan.param, value, seed, todo,
-                                 options=plan.options, time_limit=plan.time_limit, metrics=keys))
+                                 options=plan.options, time_limit=plan.time_limit, metrics=keys, panel=panel))
     total = plan.total
     if progress is not None:
         progress(len(have), total)
@@ -495,7 +550,7 @@ def run_bench(
     solvers: Sequence[str],
     *,
     seeds: int | Sequence[int] = 10,
-    sweep: Sweep | None = None,
+    sweep: Sweep | Sequence[Sweep] | None = None,
     overrides: Mapping[str, Any] | None = None,
     workers: int = 1,
     options: Mapping[str, Mapping[str, Any]] | Mapping[str, Any] | None = None,
@@ -513,9 +568,11 @@ def run_bench(
     seeds : int or sequence of int, default 10
         ``n`` means seeds ``0, ..., n-1``.  Each seed seeds both the instance
         (the scenario's ``seed`` override) and every solver run on it.
-    sweep : Sweep, optional
+    sweep : Sweep or sequence of Sweep, optional
         An override and its values (see :func:`semopt.bench.parse_sweep`);
-        every value is run with every seed.
+        every value is run with every seed.  Several make a grid: every
+        combination of their values; the first is the records' ``param`` and
+        ``value`` (the figures' x axis), the others their ``panel``.
     overrides : mapping, optional
         Fixed scenario overrides, e.g. ``{"users": 10}``; not ``seed``.
     workers : int, default 1
@@ -544,8 +601,8 @@ def run_bench(
     ScenarioError
         Unknown scenario, unknown or bad override or seed, ``seed`` overridden.
     SweepError
-        The swept parameter is not an override of the scenario, is also set,
-        has no values or a value out of its range.
+        A swept parameter is not an override of the scenario, is also set,
+        is swept twice, has no values or a value out of its range.
     SolverError
         No solver, a solver listed twice, an unknown solver or one that does
         not apply to the scenario's problems; an unknown option or a bad value.

@@ -12,7 +12,7 @@ returned by :func:`~semopt.bench.runner.scenario_report`.
 
 Examples
 --------
->>> from semopt.bench.records import Metric, Record, is_failure
+>>> from semopt.bench.records import Metric, Panel, Record, is_failure
 >>> rows = [Record("s", None, None, seed, "a", "converged", True, obj, 0.1, {"jain": jain})
 ...         for seed, (obj, jain) in enumerate([(1.0, 0.8), (2.0, 0.9), (3.0, 1.0)])]
 >>> (summary,) = summarize(rows)
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from scipy.special import stdtrit
 
-from semopt.bench.records import Metric, Record, is_failure
+from semopt.bench.records import Metric, Panel, Record, is_failure
 from semopt.bench.sweep import Scalar
 
 __all__ = [
@@ -51,6 +51,8 @@ __all__ = [
     "summarize",
     "compare",
     "groups",
+    "point_key",
+    "metric_half_width",
 ]
 
 
@@ -83,6 +85,13 @@ class Summary:
         over instances by :func:`aggregate`: the arithmetic mean, except for a
         key starting with ``"geomean_"`` (a per-instance geometric mean, such as
         ``geomean_delay``), whose instances are combined by a geometric mean.
+    metric_ci : dict of str to float
+        Half-width of each metric's confidence interval, as ``objective_ci``
+        (for a ``geomean_*`` key, the first-order one: the geometric mean
+        times the half-width of the mean of the logarithms).  The figures'
+        confidence bands.
+    panel : tuple of (str, value) pairs
+        A grid's further swept parameters and their values (empty without a grid).
     """
 
     scenario: str
@@ -96,6 +105,8 @@ class Summary:
     feasible_share: float
     failure_share: float = 0.0
     metrics: dict[str, float] = field(default_factory=dict)
+    metric_ci: dict[str, float] = field(default_factory=dict)
+    panel: Panel = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,8 @@ class Comparison:
         ``100 (b - a) / |b|`` for a ``"min"`` metric (a delay reduction),
         ``100 (a - b) / |b|`` for a ``"max"`` one; positive always means
         ``solver`` is better, whatever the sign of ``b``.  NaN without a metric.
+    panel : tuple of (str, value) pairs
+        A grid's further swept parameters and their values (empty without a grid).
     """
 
     scenario: str
@@ -126,6 +139,7 @@ class Comparison:
     objective_pct: float
     metric: str
     improvement_pct: float
+    panel: Panel = ()
 
 
 def confidence_half_width(samples: Sequence[float], confidence: float = 0.95) -> float:
@@ -252,16 +266,16 @@ def aggregate(key: str, values: Sequence[float]) -> float:
     return float(np.mean(np.asarray(values, dtype=float))) if len(values) else math.nan
 
 
-def _group_key(scenario: str, param: str | None, value: Scalar | None) -> Hashable:
-    # The type keeps a sweep over 1, 1.0 and True from merging its values.
-    return (scenario, param, type(value).__name__, value)
+def point_key(value: Scalar | None, panel: Panel = ()) -> Hashable:
+    """What tells two sweep points apart: each value with its type (a sweep over 1, 1.0 and True has three)."""
+    return (type(value).__name__, value), tuple((param, type(v).__name__, v) for param, v in panel)
 
 
 def groups(rows: Iterable[Any]) -> dict[Hashable, dict[str, list[Any]]]:
-    """Rows grouped by sweep point, then by solver, both in order of first appearance."""
+    """Rows grouped by sweep point (value and panel), then by solver, both in order of first appearance."""
     out: dict[Hashable, dict[str, list[Any]]] = {}
     for row in rows:
-        point = out.setdefault(_group_key(row.scenario, row.param, row.value), {})
+        point = out.setdefault((row.scenario, row.param, point_key(row.value, row.panel)), {})
         point.setdefault(row.solver, []).append(row)
     return out
 
@@ -302,9 +316,30 @@ def summarize(records: Iterable[Record], confidence: float = 0.95) -> list[Summa
                     feasible_share=_mean([float(r.feasible) for r in kept]),
                     failure_share=(len(rows) - len(kept)) / len(rows),
                     metrics={key: aggregate(key, [r.metrics.get(key, math.nan) for r in kept]) for key in keys},
+                    metric_ci={key: metric_half_width(key, [r.metrics.get(key, math.nan) for r in kept], confidence)
+                               for key in keys},
+                    panel=first.panel,
                 )
             )
     return out
+
+
+def metric_half_width(key: str, values: Sequence[float], confidence: float = 0.95) -> float:
+    """The confidence half-width of :func:`aggregate` ``(key, values)``: first-order for a geometric mean.
+
+    Examples
+    --------
+    >>> round(metric_half_width("delay", [1.0, 2.0, 3.0]), 4)
+    2.4841
+    >>> round(metric_half_width("geomean_delay", [1.0, 1.0, 1.0]), 4)
+    0.0
+    """
+    if not key.startswith("geomean_"):
+        return confidence_half_width(values, confidence)
+    arr = np.asarray(values, dtype=float)
+    if arr.size < 2 or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        return math.nan
+    return geometric_mean(arr.tolist()) * confidence_half_width(np.log(arr).tolist(), confidence)
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -347,6 +382,7 @@ def compare(
                             improvement_pct=math.nan if first is None else metric_improvement_pct(
                                 sa.metrics.get(first.key, math.nan), sb.metrics.get(first.key, math.nan), first
                             ),
+                            panel=sa.panel,
                         )
                     )
     return out

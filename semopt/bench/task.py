@@ -20,7 +20,7 @@ from typing import Any
 
 from semopt import scenarios
 from semopt.api import solve
-from semopt.bench.records import ERROR, REFUSED, Record, metric_value
+from semopt.bench.records import ERROR, REFUSED, Panel, Record, metric_value
 from semopt.bench.sweep import Scalar
 from semopt.errors import SolverError
 from semopt.result import Status
@@ -42,7 +42,7 @@ class Instance:
     index : int
         The instance's place in the (value, seed) grid.
     scenario, overrides, param, value, seed
-        What to build: ``scenarios.load(scenario, **overrides, param=value, seed=seed)``.
+        What to build: ``scenarios.load(scenario, **overrides, param=value, **panel, seed=seed)``.
     solvers : tuple of str
         The solvers still to run on it, in order (on a resumed benchmark, those not yet recorded).
     options : mapping of str to mapping
@@ -51,6 +51,8 @@ class Instance:
         Passed to every ``semopt.solve``; a run that takes longer is recorded ``time_limit``.
     metrics : tuple of str
         The report's metric keys: every record carries them (NaN where missing).
+    panel : tuple of (str, value) pairs
+        A grid's further swept parameters and their values.
     """
 
     index: int
@@ -63,6 +65,7 @@ class Instance:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     time_limit: float | None = None
     metrics: tuple[str, ...] = ()
+    panel: Panel = ()
 
 
 def one_line(text: str) -> str:
@@ -85,7 +88,7 @@ def describe_exception(exc: BaseException) -> str:
 def _record(instance: Instance, solver: str, **outcome: Any) -> Record:
     """The row of ``solver`` on ``instance``: where it ran, then ``outcome`` (status, objective...)."""
     return Record(scenario=instance.scenario, param=instance.param, value=instance.value, seed=instance.seed,
-                  solver=solver, **outcome)
+                  solver=solver, panel=instance.panel, **outcome)
 
 
 def failed_record(instance: Instance, solver: str, status: str, message: str, solve_time: float) -> Record:
@@ -147,6 +150,7 @@ def run_instance(
     overrides = dict(instance.overrides)
     if instance.param is not None:
         overrides[instance.param] = instance.value
+    overrides.update(instance.panel)
     records = []
     problem, failure = None, ""
     try:
