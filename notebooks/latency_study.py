@@ -30,7 +30,7 @@ from semopt.models.roofline import DeviceProfile, layer_times
 
 NETWORKS = ("alexnet", "vgg16", "resnet18", "resnet50", "mobilenet-v2", "googlenet", "b-alexnet")
 CHAINS = ("alexnet", "vgg16")  # one cut point each: the split is a prefix
-EDGE_FLOPS = 20e12  # the split scenarios' edge (a quarter of an RTX 4090)
+EDGE_FLOPS = 20e12  # the split scenarios' FLOP-model edge, edge="flop" (a quarter of an RTX 4090)
 SNR_DB = 0.0
 Row = dict[str, Any]
 

@@ -34,6 +34,11 @@ work ``w_l = t_l P``, so that ``w_l / f`` is the layer's time on the share
 ``f / P`` of the processor (its compute and its memory bandwidth alike), and
 ``w_l = F_l`` under the FLOP model.
 
+Two named profiles, :data:`JETSON_NANO` and :data:`RTX_4090`, are the
+``split-*`` scenarios' device and edge: peaks and memory bandwidths from the
+vendors' spec sheets [3]_ [4]_, shares of them that a float32 model run layer
+by layer sustains (our assumption, documented with each).
+
 References
 ----------
 .. [1] S. Williams, A. Waterman, D. Patterson, "Roofline: an insightful
@@ -41,6 +46,13 @@ References
    the ACM 52(4), 2009.
 .. [2] Y. Kang et al., "Neurosurgeon: Collaborative Intelligence Between the
    Cloud and Mobile Edge", ASPLOS 2017 (per-layer-type latency models).
+.. [3] NVIDIA, "Jetson Nano Developer Kit" technical specifications and
+   "Jetson Nano System-on-Module Data Sheet" (DA-09366-001), 2019:
+   128-core Maxwell GPU at up to 921.6 MHz, 472 GFLOPS (FP16), 4 GB 64-bit
+   LPDDR4 at 25.6 GB/s.
+.. [4] NVIDIA, "NVIDIA Ada GPU Architecture" whitepaper, 2022 (GeForce RTX
+   4090: 16,384 CUDA cores at a 2.52 GHz boost clock, 82.6 TFLOPS FP32
+   non-tensor, 24 GB GDDR6X at 1,008 GB/s).
 """
 
 from __future__ import annotations
@@ -58,7 +70,8 @@ from numba import njit
 from semopt.errors import InvalidProblemError
 from semopt.models.networks import Network
 
-__all__ = ["DeviceProfile", "CLASSES", "layer_classes", "layer_bytes", "layer_ops", "layer_times", "work"]
+__all__ = ["DeviceProfile", "CLASSES", "layer_classes", "layer_bytes", "layer_ops", "layer_times", "work",
+           "JETSON_NANO", "RTX_4090"]
 
 COMBINE = ("max", "sum")
 """How a profile combines a layer's arithmetic and memory times (:class:`DeviceProfile`)."""
@@ -236,6 +249,40 @@ class DeviceProfile:
             return cls.from_dict(data)
         except InvalidProblemError as exc:
             raise InvalidProblemError(f"{str(path)!r}: {exc}") from None
+
+
+# Named profiles (module docstring, References [3] and [4]).  Both run a float32 model layer by layer, as a split
+# runtime does (each partition is its own call, so no fusion across the cut): the spec-sheet peak and bandwidth,
+# and shares of them that we assume, chosen to be read and changed, not fitted.
+_ALL_CLASSES_MEMORY = 0.7  # share of the DRAM bandwidth a streaming kernel sustains, typical of STREAM-like copies
+
+JETSON_NANO = DeviceProfile(
+    235.9e9,  # FP32 peak: 128 cores x 2 FLOP (FMA) x 921.6 MHz; the 472 GFLOPS of the spec sheet is FP16
+    memory_bandwidth=25.6e9,  # 64-bit LPDDR4-3200, shared by CPU and GPU
+    efficiency={"conv": 0.42, "fc": 0.42, "dwconv": 0.1},  # 0.42 x 235.9 = 99 GFLOP/s, the 100 GFLOP/s the
+    # FLOP model of the split scenarios always assumed for layer-by-layer inference; depthwise convolutions
+    # have a small share (little arithmetic per loaded byte, poorly served by GEMM kernels)
+    memory_efficiency=dict.fromkeys(CLASSES, _ALL_CLASSES_MEMORY),
+    overhead=1e-4,  # per layer: a framework call and a kernel launch from the 1.43 GHz Cortex-A57 host
+    name="Jetson Nano (float32, layer by layer)",
+)
+"""NVIDIA Jetson Nano: the ``split-*`` scenarios' device (``device="jetson-nano"``).
+
+Fully connected layers are bound by moving their weights (AlexNet's fc6 moves 151 MB: 8.4 ms at 70 % of
+25.6 GB/s), convolutions by arithmetic.  Spec sheet: References [3].
+"""
+
+RTX_4090 = DeviceProfile(
+    82.6e12,  # FP32 non-tensor peak
+    memory_bandwidth=1008e9,  # 384-bit GDDR6X at 21 Gbit/s per pin
+    efficiency={"conv": 0.25, "fc": 0.25, "dwconv": 0.05},  # a quarter of the peak at batch 1 (20 TFLOP/s, the
+    # split scenarios' former FLOP-model edge); depthwise convolutions a small share, as on the device
+    memory_efficiency=dict.fromkeys(CLASSES, _ALL_CLASSES_MEMORY),
+    overhead=2e-5,  # per layer: a kernel launch and a framework call on a server CPU
+    name="RTX 4090 (float32, layer by layer)",
+)
+"""NVIDIA GeForce RTX 4090: the ``split-*`` scenarios' edge server (``edge="rtx-4090"``), shared by the users.
+Spec sheet: References [4]."""
 
 
 def layer_bytes(network: Network, *, bytes_per_element: float = 4.0, bytes_per_param: float = 4.0,

@@ -66,7 +66,7 @@ __all__ = ["SplitInference", "SplitSolution", "DynamicSplit", "DynamicSplitSolut
 OBJECTIVES = ("latency", "energy", "weighted", "accuracy")
 # Fields the per-layer work of `SplitInference.layer_work` depends on.
 _WORK_INPUTS = ("network", "device_profile", "edge_profile", "bits_per_element", "input_bits_per_element",
-                "bytes_per_param")
+                "bytes_per_param", "memory_bits_per_element")
 ADDITIVE_OBJECTIVES = ("latency", "energy", "weighted")
 """The objectives that are sums over layers and transfers (a minimum cut solves them); ``accuracy`` is not."""
 CONSTRAINTS = ("energy_budget", "deadline", "memory")
@@ -130,7 +130,13 @@ class SplitInference(Problem):
         ``sum_m (1 - exit_accuracy[exit_m])``, usually under a deadline.
     bits_per_element, input_bits_per_element, bytes_per_param : float
         Activation, raw-input and parameter sizes (float32 activations: 32 bits,
-        8-bit image input, float32 weights: 4 bytes).
+        8-bit image input, float32 weights: 4 bytes).  ``bits_per_element``
+        sizes what crosses the uplink.
+    memory_bits_per_element : float, optional
+        Bits of an activation in the processors' memory traffic (the roofline
+        profiles' :func:`~semopt.models.roofline.layer_bytes`); ``None``: the
+        same as ``bits_per_element``.  Apart when the cut tensor is quantised
+        for the uplink only (8-bit on the air, a float16 model on the device).
     device_profile, edge_profile : DeviceProfile, optional
         Roofline latency models of the devices and of the edge
         (:mod:`semopt.models.roofline`): a layer takes ``w_l / f`` where
@@ -165,6 +171,7 @@ class SplitInference(Problem):
     bits_per_element: float = 32.0
     input_bits_per_element: float = 8.0
     bytes_per_param: float = 4.0
+    memory_bits_per_element: float | None = None
     device_profile: DeviceProfile | None = None
     edge_profile: DeviceProfile | None = None
     info: dict[str, Any] = field(default_factory=dict)
@@ -235,6 +242,9 @@ class SplitInference(Problem):
         self.input_bits_per_element = check_scalar("input_bits_per_element", self.input_bits_per_element, low=0.0,
                                                    low_inclusive=False)
         self.bytes_per_param = check_scalar("bytes_per_param", self.bytes_per_param, low=0.0)
+        if self.memory_bits_per_element is not None:
+            self.memory_bits_per_element = check_scalar("memory_bits_per_element", self.memory_bits_per_element,
+                                                        low=0.0, low_inclusive=False)
         for name in ("device_profile", "edge_profile"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, DeviceProfile):
@@ -304,7 +314,8 @@ class SplitInference(Problem):
         ``edge_profile``; the layers' FLOPs under the FLOP model)."""
         if side not in self._work_cache:
             profile = self.device_profile if side == "device" else self.edge_profile
-            values = work(self.network, profile, bytes_per_element=self.bits_per_element / 8,
+            in_memory = self.bits_per_element if self.memory_bits_per_element is None else self.memory_bits_per_element
+            values = work(self.network, profile, bytes_per_element=in_memory / 8,
                           bytes_per_param=self.bytes_per_param,
                           input_bytes_per_element=self.input_bits_per_element / 8)
             values.flags.writeable = False

@@ -19,7 +19,8 @@ ALEXNET = networks.build("alexnet")
 
 
 def _split(**changes) -> SplitInference:
-    problem = semopt.scenarios.load("split-alexnet", bandwidth=10e6)
+    # The FLOP model these tests compare the roofline with (the scenario's defaults before its roofline profiles).
+    problem = semopt.scenarios.load("split-alexnet", bandwidth=10e6, device="flop", edge="flop", activation_bits=32)
     return dataclasses.replace(problem, **changes)
 
 

@@ -233,7 +233,7 @@ def _b_alexnet(**kw):
 
 
 def test_main_exit_runs_only_the_main_branch():
-    prob = semopt.scenarios.load("split-b-alexnet", device_flops=5e9)
+    prob = semopt.scenarios.load("split-b-alexnet", device_flops=5e9, device="flop")  # latency = FLOPs / FLOP/s
     main = prob.needed(-1)
     assert 0 < main.sum() < prob.n_layers  # the side branches are idle at the final exit
     latency = prob.evaluate(prob.empty_solution(device=True)).metrics["latency[0]"]
