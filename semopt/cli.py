@@ -6,7 +6,10 @@
                  [--option KEY=VALUE ...] [--json]
     semopt bench SCENARIO|FILE.toml --solvers A,B,C [--seeds N] [--sweep PARAM=lo:hi:step ...]
                  [--set KEY=VALUE ...] [--option [SOLVER.]KEY=VALUE ...] [--time-limit S]
-                 [--workers N] [--out DIR [--retry-failed]]
+                 [--workers N | --scheduler tcp://HOST:PORT | --dask-local N] [--out DIR [--retry-failed]]
+    semopt bench --preset NAME [--quick] [--seeds N] [--set ...] [--option ...] [executor, --out DIR]
+    semopt bench --list-presets
+    semopt plot DIR [--to OUTDIR]
     semopt scenarios
     semopt solvers SCENARIO|FILE.toml [--set KEY=VALUE ...] [--options] [--json]
 
@@ -90,7 +93,12 @@ EXIT_INTERRUPTED = 130
 
 def _bench_command(args: argparse.Namespace) -> str:
     """The ``semopt bench`` command of ``args``, quoted for a shell: what resumes an interrupted benchmark."""
-    argv = ["semopt", "bench", args.scenario, "--solvers", args.solvers, "--seeds", str(args.seeds)]
+    argv = ["semopt", "bench"]
+    if args.preset is not None:
+        argv += ["--preset", args.preset] + (["--quick"] if args.quick else [])
+    else:
+        argv += [args.scenario, "--solvers", args.solvers]
+    argv += ["--seeds", str(args.seeds)] if args.seeds is not None else []
     for sweep in args.sweep or []:
         argv += ["--sweep", sweep]
     for flag, values in (("--set", args.set), ("--option", args.option), ("--import", args.imports)):
@@ -102,19 +110,54 @@ def _bench_command(args: argparse.Namespace) -> str:
     argv += ["--dask-local", str(args.dask_local)] if args.dask_local is not None else []
     argv += ["--out", args.out] if args.out is not None else []
     argv += ["--retry-failed"] if args.retry_failed else []
+    argv += ["--history"] if args.history else []
     return shlex.join(argv)
 
 
+def _list_presets() -> int:
+    width = max(len(name) for name in bench.presets.names()) + 2
+    for name in bench.presets.names():
+        preset = bench.presets.get(name)
+        print(f"{name:<{width}}{preset.figure}: {preset.summary}")
+    return 0
+
+
+def _check_preset_args(args: argparse.Namespace) -> None:
+    """With --preset the preset gives the scenario, solvers, sweeps and history; without, they are needed."""
+    if args.preset is None:
+        if args.quick:
+            raise ArgumentError("--quick shrinks a preset; give --preset NAME (see --list-presets).")
+        missing = [flag for flag, value in (("SCENARIO", args.scenario), ("--solvers", args.solvers)) if value is None]
+        if missing:
+            raise ArgumentError(f"semopt bench needs {' and '.join(missing)} (or --preset NAME; see --list-presets).")
+        return
+    given = [flag for flag, value in (("SCENARIO", args.scenario), ("--solvers", args.solvers),
+                                      ("--sweep", args.sweep), ("--history", args.history or None))
+             if value is not None]
+    if given:
+        them = "them" if len(given) > 1 else "it"
+        raise ArgumentError(f"--preset {args.preset} sets {', '.join(given)} itself; leave {them} out, or run the "
+                            "benchmark without --preset.")
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.list_presets:
+        return _list_presets()
+    _check_preset_args(args)
     options = bench.parse_solver_options(args.option)
     limit = bench.check_time_limit(args.time_limit, name="--time-limit") if args.time_limit is not None else None
     if args.retry_failed and args.out is None:
         raise ArgumentError("--retry-failed reruns the failed runs of an --out folder; give --out DIR.")
+    executor = dict(time_limit=limit, workers=args.workers, out=args.out, retry_failed=args.retry_failed,
+                    progress=True, scheduler=args.scheduler, dask_workers=args.dask_local)
     try:
-        bench.run(args.scenario, _split_names(args.solvers), seeds=args.seeds, sweep=args.sweep,
-                  overrides=parse_assignments(args.set), options=options, time_limit=limit,
-                  workers=args.workers, out=args.out, retry_failed=args.retry_failed, progress=True,
-                  scheduler=args.scheduler, dask_workers=args.dask_local)
+        if args.preset is not None:
+            bench.run_preset(args.preset, quick=args.quick, seeds=args.seeds, overrides=parse_assignments(args.set),
+                             options=options, **executor)
+        else:
+            bench.run(args.scenario, _split_names(args.solvers), seeds=10 if args.seeds is None else args.seeds,
+                      sweep=args.sweep, overrides=parse_assignments(args.set), options=options,
+                      history=args.history, **executor)
     except KeyboardInterrupt as stop:  # Ctrl-C: say what is kept and how to go on, in one line, no traceback
         if isinstance(stop, bench.BenchInterrupted) and stop.path is not None:
             line = f"{stop.kept} of {stop.total} runs kept in {stop.path}; resume with: {_bench_command(args)}"
@@ -258,11 +301,16 @@ def build_parser() -> argparse.ArgumentParser:
     solve.set_defaults(func=_cmd_solve)
 
     bench = sub.add_parser("bench", help="run several solvers on the same instances and compare them")
-    bench.add_argument("scenario", metavar="SCENARIO|FILE.toml", help=target_help)
-    bench.add_argument("--solvers", required=True, metavar="A,B,C", help="comma-separated solver names")
-    bench.add_argument("--seeds", type=int, default=10, metavar="N",
+    bench.add_argument("scenario", metavar="SCENARIO|FILE.toml", nargs="?", help=target_help)
+    bench.add_argument("--solvers", metavar="A,B,C", help="comma-separated solver names")
+    bench.add_argument("--preset", metavar="NAME",
+                       help="run a paper figure (its scenario, solvers, sweeps and seeds) with the paper's numbers "
+                            "beside ours; see --list-presets")
+    bench.add_argument("--quick", action="store_true", help="with --preset: small instances, seconds not minutes")
+    bench.add_argument("--list-presets", action="store_true", help="list the presets, one line each")
+    bench.add_argument("--seeds", type=int, metavar="N",
                        help="instances per sweep value: seeds 0..N-1, each seeding the instance and the "
-                            "solvers (default 10)")
+                            "solvers (default 10, or the preset's)")
     bench.add_argument("--sweep", action="append", metavar="PARAM=lo:hi:step",
                        help="vary one override: an inclusive range lo:hi:step or a list a,b,c; repeat it for a grid "
                             "(the first is the figures' x axis, the others one panel per value)")
@@ -283,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "others; the extra semopt[distributed])")
     bench.add_argument("--dask-local", type=int, metavar="N",
                        help="run on a Dask LocalCluster of N worker processes (a trial of the cluster path)")
+    bench.add_argument("--history", action="store_true",
+                       help="keep each run's objective after each iteration in records.csv and draw "
+                            "convergence.png")
     bench.add_argument("--retry-failed", action="store_true",
                        help="when resuming --out DIR, run again the runs recorded refused, error or time_limit")
     bench.set_defaults(func=_cmd_bench)

@@ -347,15 +347,15 @@ def test_write_csv_round_trip(tmp_path: Path) -> None:
     with path.open(newline="") as fh:
         read = list(csv.DictReader(fh))
     # One column per report metric, after the fixed ones, then the message.
-    assert list(read[0]) == [*FIXED_RECORD_COLUMNS, "mean_delay", "geomean_delay", "message", "panel"]
+    assert list(read[0]) == [*FIXED_RECORD_COLUMNS, "mean_delay", "geomean_delay", "message", "panel", "history"]
     assert read[0]["objective"] == "1.5" and read[0]["value"] == "5" and read[0]["feasible"] == "True"
     assert read[0]["mean_delay"] == "0.1" and read[0]["geomean_delay"] == "0.05"
     assert read[1]["param"] == "" and read[1]["value"] == ""
     # Given metric keys fix the columns: a missing one is NaN, an unlisted one is left out.
     path = write_csv(tmp_path / "chosen.csv", Record, rows, metrics=["geomean_delay", "jain"])
     header, first, _ = path.read_text().splitlines()
-    assert header.split(",") == [*FIXED_RECORD_COLUMNS, "geomean_delay", "jain", "message", "panel"]
-    assert first.endswith(",0.05,nan,,")
+    assert header.split(",") == [*FIXED_RECORD_COLUMNS, "geomean_delay", "jain", "message", "panel", "history"]
+    assert first.endswith(",0.05,nan,,,")
     summary = write_csv(tmp_path / "summary.csv", Summary, summarize(rows))
     assert summary.read_text().splitlines()[0].endswith(
         ",feasible_share,failure_share,mean_delay,geomean_delay,mean_delay_ci,geomean_delay_ci,panel")

@@ -370,7 +370,7 @@ def test_load_round_trip_and_table(tmp_path: Path) -> None:
     assert loaded.wall_time == pytest.approx(ran.wall_time)
     table = loaded.table()
     assert list(table) == ["scenario", "param", "value", "seed", "solver", "status", "feasible", "objective",
-                           "solve_time", "mean_delay", "geomean_delay", "message", "panel"]
+                           "solve_time", "mean_delay", "geomean_delay", "message", "panel", "history"]
     assert all(len(column) == 8 for column in table.values())
     assert table["objective"].dtype == float and table["feasible"].dtype == bool and table["seed"].dtype.kind == "i"
     assert list(table["value"]) == [1] * 4 + [4] * 4 and table["solver"][1] == "exhaustive"
@@ -407,7 +407,7 @@ def test_load_refuses_bad_folders(tmp_path: Path) -> None:
     with pytest.raises(JournalError, match=r"line 2: seed 'zero' is not an integer"):
         load(out)
     (out / "records.csv").write_text(lines[0] + "semantic-mec,,,0,fa\n")
-    with pytest.raises(JournalError, match="line 2: 5 cells where the header has 13"):
+    with pytest.raises(JournalError, match="line 2: 5 cells where the header has 14"):
         load(out)
     assert issubclass(JournalError, SemoptError)
 

@@ -230,7 +230,7 @@ def test_bench_prints_tables_and_writes_files(capsys: pytest.CaptureFixture[str]
     rows = (out_dir / "records.csv").read_text().strip().splitlines()
     assert len(rows) == 1 + 2 * 2 * len(names)
     assert rows[0] == ("scenario,param,value,seed,solver,status,feasible,objective,solve_time,"
-                       "mean_delay,geomean_delay,message,panel")
+                       "mean_delay,geomean_delay,message,panel,history")
     summary_header = (out_dir / "summary.csv").read_text().splitlines()[0]
     assert summary_header.endswith(",solve_time,feasible_share,failure_share,mean_delay,geomean_delay,"
                                    "mean_delay_ci,geomean_delay_ci,panel")
@@ -261,8 +261,8 @@ def test_bench_semantic_game_reports_its_own_metrics(capsys: pytest.CaptureFixtu
     with (out_dir / "records.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 2 * 2
-    assert list(rows[0])[-7:] == ["jain", "mean_fidelity", "mean_energy", "mean_latency", "nash_gap_relative",
-                                  "message", "panel"]
+    assert list(rows[0])[-8:] == ["jain", "mean_fidelity", "mean_energy", "mean_latency", "nash_gap_relative",
+                                  "message", "panel", "history"]
     assert all(0.0 < float(row["jain"]) <= 1.0 + 1e-12 for row in rows)
     with (out_dir / "comparison.csv").open(newline="") as fh:
         comparisons = list(csv.DictReader(fh))

@@ -25,12 +25,13 @@ Examples
 >>> report = semopt.bench.run("semantic-mec", ["bcd", "fa"], seeds=2, overrides={"users": 4}, quiet=True)
 >>> [(s.solver, s.n) for s in report.summaries]
 [('bcd', 2), ('fa', 2)]
->>> sorted(report.table())[:3]
-['feasible', 'geomean_delay', 'mean_delay']
+>>> report.table()["mean_delay"].shape
+(4,)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import math
 import os
@@ -44,11 +45,13 @@ import numpy as np
 from rich.console import Console
 
 from semopt import scenarios
+from semopt.bench import presets
 from semopt.bench.export import columns, write_csv
 from semopt.bench.journal import MANIFEST, Journal, JournalError, read_folder
-from semopt.bench.plots import plot_all
+from semopt.bench.plots import plot_all, plot_convergence
+from semopt.bench.presets import PaperRow, Preset, PresetError
 from semopt.bench.records import ERROR, FAILURES, REFUSED, Metric, Record, is_failure, report_of
-from semopt.bench.render import PIPE_WIDTH, print_comparison, print_summary, progress_bar
+from semopt.bench.render import PIPE_WIDTH, print_comparison, print_paper, print_summary, progress_bar
 from semopt.bench.runner import (
     Instance,
     Plan,
@@ -76,6 +79,11 @@ from semopt.errors import SemoptError
 
 __all__ = [
     "run",
+    "run_preset",
+    "presets",
+    "Preset",
+    "PaperRow",
+    "PresetError",
     "load",
     "plot",
     "BenchReport",
@@ -154,6 +162,10 @@ class BenchReport:
         Seconds the runs took (of :func:`load`: every session's, added up; NaN if unknown).
     files : list of Path
         What was written (empty without ``out``).
+    preset : str or None
+        The preset it ran (:func:`run_preset`), if any.
+    paper : list of PaperRow
+        The preset's paper numbers beside ours (empty without a preset).
     """
 
     scenario: str
@@ -163,6 +175,8 @@ class BenchReport:
     report: tuple[Metric, ...]
     wall_time: float
     files: list[Path] = field(default_factory=list)
+    preset: str | None = None
+    paper: list[PaperRow] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Record]:
@@ -174,6 +188,8 @@ class BenchReport:
         console = console if console is not None else Console()
         print_summary(self.summaries, report=self.report, console=console)
         print_comparison(self.comparisons, report=self.report, console=console)
+        if self.preset is not None:
+            print_paper(self.paper, title=f"{presets.get(self.preset).figure}: paper vs semopt", console=console)
         solvers = len({r.solver for r in self.records}) or 1
         console.print(f"solver runs: {len(self.records)}, instances: {len(self.records) // solvers}, "
                       f"wall time: {self.wall_time:.1f} s")
@@ -192,10 +208,11 @@ class BenchReport:
 
         The columns of ``records.csv``: ``scenario``, ``param``, ``value``,
         ``seed``, ``solver``, ``status``, ``feasible``, ``objective``,
-        ``solve_time``, one per report metric, ``message``, ``panel``.
-        Numbers are float or int arrays, flags bool, text str arrays;
-        ``param``, ``value`` and ``panel`` hold objects (None without a
-        sweep, values of any type; a grid's ``((param, value), ...)``).
+        ``solve_time``, one per report metric, ``message``, ``panel``,
+        ``history``.  Numbers are float or int arrays, flags bool, text str
+        arrays; ``param``, ``value``, ``panel`` and ``history`` hold objects
+        (None without a sweep, values of any type; a grid's ``((param,
+        value), ...)``; a tuple of objectives, empty unless kept).
 
         Examples
         --------
@@ -207,7 +224,7 @@ class BenchReport:
         keys = [metric.key for metric in self.report] or list(
             dict.fromkeys(key for record in self.records for key in record.metrics))
         kinds: dict[str, Any] = {"seed": int, "feasible": bool, "objective": float, "solve_time": float,
-                                 "param": object, "value": object, "panel": object}
+                                 "param": object, "value": object, "panel": object, "history": object}
         out: dict[str, np.ndarray] = {}
         for name in columns(Record, keys):
             if name in keys:
@@ -236,11 +253,12 @@ class BenchReport:
 
 
 def save(out: str | Path, records: Sequence[Record], summaries: Sequence[Summary],
-         comparisons: Sequence[Comparison], report: Sequence[Metric]) -> list[Path]:
+         comparisons: Sequence[Comparison], report: Sequence[Metric], preset: str | None = None) -> list[Path]:
     """Write ``records.csv``, ``summary.csv``, ``comparison.csv`` and the plots into ``out``; return the files.
 
     Each CSV file is replaced atomically, so a journal being rewritten in
-    order is never half there.
+    order is never half there.  With a ``preset``, ``paper.csv`` holds its
+    paper numbers beside ours, and the figures show them.
 
     Raises
     ------
@@ -256,7 +274,9 @@ def save(out: str | Path, records: Sequence[Record], summaries: Sequence[Summary
             write_csv(folder / "summary.csv", Summary, summaries, metrics=keys),
             write_csv(folder / "comparison.csv", Comparison, comparisons),
         ]
-        return paths + plot_all(summaries, folder, report)
+        if preset is not None:
+            paths.append(write_csv(folder / "paper.csv", PaperRow, presets.paper_rows(presets.get(preset), records)))
+        return paths + _figures(folder, records, summaries, report, preset)
     except OSError as exc:
         raise ArgumentError(f"Cannot write the results into {str(out)!r}: {exc}.") from None
 
@@ -269,10 +289,23 @@ def console_for_output() -> Console:
     return console
 
 
+def _figures(folder: str | Path, records: Sequence[Record], summaries: Sequence[Summary],
+             report: Sequence[Metric] | None, preset: str | None) -> list[Path]:
+    """Every figure of a benchmark, a preset's with its paper numbers: the metrics', then the convergence."""
+    if preset is None:
+        return plot_all(summaries, folder, report) + plot_convergence(records, folder)
+    spec = presets.get(preset)
+    notes = presets.figure_notes(spec, presets.paper_rows(spec, records))
+    references = presets.references(spec)
+    return (plot_all(summaries, folder, report, references=references, notes=notes, log_x=spec.log_x)
+            + plot_convergence(records, folder, references=references, notes=notes.get("convergence", ())))
+
+
 def _report(name: str, records: list[Record], report: tuple[Metric, ...], wall_time: float,
-            files: list[Path]) -> BenchReport:
+            files: list[Path], preset: str | None = None) -> BenchReport:
     summaries = summarize(records)
-    return BenchReport(name, records, summaries, compare(summaries, report), report, wall_time, files)
+    paper = presets.paper_rows(presets.get(preset), records) if preset is not None else []
+    return BenchReport(name, records, summaries, compare(summaries, report), report, wall_time, files, preset, paper)
 
 
 def run(
@@ -292,6 +325,9 @@ def run(
     quiet: bool = False,
     scheduler: str | None = None,
     dask_workers: int | None = None,
+    history: bool = False,
+    metrics: Sequence[Metric | tuple[str, str, str] | str] = (),
+    preset: str | None = None,
 ) -> BenchReport:
     """Run ``solvers`` on the same instances of ``scenario``; print and write what ``semopt bench`` does.
 
@@ -337,6 +373,16 @@ def run(
         Run on a Dask ``LocalCluster`` of that many worker processes, started
         on loopback and stopped after (a trial of the cluster path).  Either
         executor gives the records of the others (times aside).
+    history : bool, default False
+        Keep each run's objective after each iteration (``Result.history``)
+        in its record, and draw ``convergence.png`` (with ``out``).
+    metrics : sequence, optional
+        Further ``Result.metrics`` keys to record and draw beyond the family's
+        report: keys, or ``(key, label, "min" | "max")`` triples.
+    preset : str, optional
+        A preset's name (:mod:`~semopt.bench.presets`): its paper numbers are
+        printed, written (``paper.csv``) and drawn beside ours.  :func:`run_preset`
+        sets it; give it to compare a variant of a preset with the same paper.
 
     Returns
     -------
@@ -364,10 +410,13 @@ def run(
     message, and counted in the summaries' ``failure_share``.
     """
     check_overrides_type(overrides)  # before they are merged over a scenario file's
+    if preset is not None:
+        presets.get(preset)  # an unknown name is refused before anything runs
     name, fixed = scenarios.resolve(scenario, overrides)
     plan = prepare(name, solvers, seeds=seeds, sweep=_sweeps(sweep),
                    overrides=fixed, workers=workers, options=options, time_limit=time_limit, scheduler=scheduler,
-                   dask_workers=dask_workers)
+                   dask_workers=dask_workers, history=history, metrics=metrics)
+    plan = dataclasses.replace(plan, preset=preset)
     if retry_failed and out is None:
         raise ArgumentError("`retry_failed` reruns the failed runs of an `out` folder; give `out`.")
     console = console if console is not None else console_for_output()
@@ -405,11 +454,11 @@ def run(
             journal.close(time.perf_counter() - start)
         raise
     elapsed = time.perf_counter() - start
-    result = _report(name, records, plan.report, elapsed, [])
+    result = _report(name, records, plan.report, elapsed, [], preset)
     if journal is not None:
         journal.close(elapsed)
         result.files = [journal.folder / MANIFEST,
-                        *save(journal.folder, records, result.summaries, result.comparisons, plan.report)]
+                        *save(journal.folder, records, result.summaries, result.comparisons, plan.report, preset)]
     if not quiet:
         result.print(console)
     return result
@@ -456,13 +505,15 @@ def plot(source: BenchReport | str | Path | Sequence[Record], out_dir: str | Pat
     if isinstance(source, (str, Path)):
         folder = Path(source)
         loaded = load(folder)
-        return plot_all(loaded.summaries, out_dir if out_dir is not None else folder,
-                        report if report is not None else loaded.report)
+        return _figures(out_dir if out_dir is not None else folder, loaded.records, loaded.summaries,
+                        report if report is not None else loaded.report, loaded.preset)
     if out_dir is None:
         raise SemoptError("`out_dir` is needed to plot a report or records (a folder source defaults to itself).")
     if isinstance(source, BenchReport):
-        return plot_all(source.summaries, out_dir, report if report is not None else source.report)
-    return plot_all(summarize(list(source)), out_dir, report)
+        return _figures(out_dir, source.records, source.summaries,
+                        report if report is not None else source.report, source.preset)
+    records = list(source)
+    return _figures(out_dir, records, summarize(records), report, None)
 
 
 def load(folder: str | Path) -> BenchReport:
@@ -497,4 +548,68 @@ def load(folder: str | Path) -> BenchReport:
     manifest = read.manifest or {}
     name = str(manifest.get("scenario") or (read.records[0].scenario if read.records else ""))
     wall_time = manifest.get("wall_time")
-    return _report(name, read.records, read.report, float(wall_time) if wall_time is not None else math.nan, [])
+    preset = manifest.get("preset")
+    preset = preset if isinstance(preset, str) and preset in presets.PRESETS else None  # a preset since renamed: none
+    return _report(name, read.records, read.report, float(wall_time) if wall_time is not None else math.nan, [],
+                   preset)
+
+
+def run_preset(
+    name: str,
+    *,
+    quick: bool = False,
+    seeds: int | Sequence[int] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    options: Mapping[str, Any] | None = None,
+    **executor: Any,
+) -> BenchReport:
+    """Run the preset ``name`` (a paper figure, :mod:`~semopt.bench.presets`) as :func:`run` would.
+
+    Parameters
+    ----------
+    name : str
+        A name of :func:`semopt.bench.presets.names`.
+    quick : bool, default False
+        Its quick form: small instances and few seeds, seconds instead of minutes.
+    seeds : int or sequence of int, optional
+        Instead of the preset's seeds.
+    overrides, options : mapping, optional
+        Added over the preset's fixed overrides and solver options.
+    **executor
+        Any other keyword of :func:`run`: ``out``, ``workers``, ``scheduler``,
+        ``dask_workers``, ``time_limit``, ``retry_failed``, ``progress``,
+        ``console``, ``quiet``.
+
+    Returns
+    -------
+    BenchReport
+        With ``preset`` and ``paper`` (the paper's numbers beside ours) set.
+
+    Raises
+    ------
+    PresetError
+        Unknown preset (the message lists them), or a keyword the preset sets
+        itself (scenario, solvers, sweep, history, metrics, preset).
+    SemoptError
+        As :func:`run`.
+
+    Examples
+    --------
+    >>> report = run_preset("zheng-convergence", quick=True, seeds=1, quiet=True)
+    >>> report.preset, [row.what for row in report.paper][:2]
+    ('zheng-convergence', ['bcd over linear (M=3)', 'bcd over fa (M=3)'])
+    """
+    preset = presets.get(name)
+    fixed = sorted(set(executor) & {"scenario", "solvers", "sweep", "history", "metrics", "preset"})
+    if fixed:
+        raise PresetError(f"Preset {name!r} sets {', '.join(fixed)} itself; run semopt.bench.run for another "
+                          "benchmark.")
+    check_overrides_type(overrides)
+    request = preset.request(quick)
+    request["overrides"].update(overrides or {})
+    if options:
+        request["options"] = {**request["options"], **options}
+    if seeds is not None:
+        request["seeds"] = seeds
+    scenario, solvers = request.pop("scenario"), request.pop("solvers")
+    return run(scenario, solvers, preset=name, **request, **executor)

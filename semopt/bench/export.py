@@ -28,8 +28,11 @@ PANEL_SEPARATOR = "; "
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, tuple):  # a grid's panel: ((param, value), ...), each value written as its own cell would be
+    if isinstance(value, tuple) and all(isinstance(item, tuple) for item in value):
+        # A grid's panel, ((param, value), ...): each value written as its own cell would be.
         return PANEL_SEPARATOR.join(f"{param}={cell_text(item)}" for param, item in value)
+    if isinstance(value, tuple):  # a history: the objective after each iteration, in full precision
+        return " ".join(repr(float(item)) for item in value)
     if isinstance(value, str):
         # One row is one line: the journal finds a row cut short by its missing line end.
         return " ".join(value.splitlines()) if value else value
@@ -45,6 +48,8 @@ def cell_text(value: Any) -> str:
     ('0.1', 'True', '')
     >>> cell_text((("bandwidth", 1e6), ("exits", 3)))
     'bandwidth=1000000.0; exits=3'
+    >>> cell_text((1.5, 2.0))
+    '1.5 2.0'
     """
     return str(_cell(value))
 
@@ -71,8 +76,8 @@ def columns(row_type: type, metrics: Sequence[str] = ()) -> list[str]:
     Examples
     --------
     >>> from semopt.bench.records import Record
-    >>> columns(Record, ["mean_delay"])[-4:]
-    ['solve_time', 'mean_delay', 'message', 'panel']
+    >>> columns(Record, ["mean_delay"])[-5:]
+    ['solve_time', 'mean_delay', 'message', 'panel', 'history']
     """
     names = _names(row_type)
     spread = [pattern.format(key) for name in names if (pattern := _SPREAD.get(name)) for key in metrics]

@@ -51,9 +51,9 @@ FORMAT = 1
 """Version of the folder's layout, in the manifest."""
 
 _FIXED = columns(Record)[: columns(Record).index("message")]  # scenario ... solve_time (no metrics)
-_COMPARED = ("format", "semopt", "scenario", "overrides", "sweep", "panels", "seeds", "time_limit")
-_TRAILING = ("message", "panel")
-"""Columns after the metrics, each absent from older files (no ``message``, no ``panel``: before grids)."""
+_COMPARED = ("format", "semopt", "scenario", "overrides", "sweep", "panels", "history", "seeds", "time_limit")
+_TRAILING = ("message", "panel", "history")
+"""Columns after the metrics, each absent from older files (no ``panel``, ``history``: before grids)."""
 
 
 class JournalError(SemoptError, ValueError):
@@ -85,6 +85,8 @@ def manifest_of(plan: Plan) -> dict[str, Any]:
         "sweep": None if plan.sweep is None else {"param": plan.sweep.param, "values": list(plan.sweep.values)},
         # None without a grid, so that the manifest of a one-sweep benchmark reads as it did before grids.
         "panels": [{"param": s.param, "values": list(s.values)} for s in plan.panels] or None,
+        "history": plan.history or None,
+        "preset": plan.preset,
         "seeds": list(plan.seeds),
         "solvers": list(plan.solvers),
         "options": plan.options,
@@ -242,7 +244,15 @@ def _record(row: list[str], header: list[str], metrics: list[str], tail: list[st
         metrics={key: number(key) for key in metrics},
         message=cell["message"] if "message" in tail else "",
         panel=_panel(cell["panel"], panels, where) if "panel" in tail else (),
+        history=_history(cell["history"], where) if "history" in tail else (),
     )
+
+
+def _history(text: str, where: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(item) for item in text.split())
+    except ValueError:
+        raise JournalError(f"{where}: history {text[:80]!r} is not a list of numbers.") from None
 
 
 def order_records(records: Iterable[Record], manifest: dict[str, Any] | None) -> list[Record]:

@@ -13,15 +13,16 @@ opens, and matplotlib is imported only when a plot is asked for.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from semopt.bench.records import Metric, Panel, panel_text
-from semopt.bench.stats import Summary
+from semopt.bench.records import Metric, Panel, Record, panel_text
+from semopt.bench.stats import Summary, confidence_half_width
 
-__all__ = ["PlotSpec", "Reference", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all", "point_flags"]
+__all__ = ["PlotSpec", "Reference", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all", "point_flags",
+           "plot_convergence", "mean_history"]
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,8 @@ def plot_metric(
     *,
     formats: Sequence[str] = ("png", "svg"),
     references: Sequence[Reference] = (),
+    notes: Sequence[str] = (),
+    log_x: bool = False,
 ) -> list[Path]:
     """Draw one figure and save it as ``out_dir/<spec.field>.<format>`` for each format.
 
@@ -189,6 +192,10 @@ def plot_metric(
     references : sequence of Reference, default ()
         A paper's numbers: those for this figure (``metric == spec.field``)
         are drawn dashed, in their solver's colour.
+    notes : sequence of str, default ()
+        Lines written under the figure (a preset's paper numbers beside ours).
+    log_x : bool, default False
+        A log-scale x axis (for a sweep over decades).
 
     Returns
     -------
@@ -226,6 +233,8 @@ def plot_metric(
         mine = [s for s in summaries if s.panel == panel]
         refs = [r for r in references if r.metric == spec.field and r.panel in ((), panel)]
         flagged = _draw_panel(ax, mine, spec, colours, refs) or flagged
+        if log_x:
+            ax.set_xscale("log")
         if panel:
             ax.set_title(panel_text(panel), fontsize=10)
     for ax in axes[len(panels):]:
@@ -241,9 +250,16 @@ def plot_metric(
     if summaries:
         fig.suptitle(summaries[0].scenario + ("\n(hollow: not every run feasible; k failed: runs without an answer)"
                                               if flagged else ""), fontsize=10 if flagged else 12)
+    return _save(fig, out, spec.field, formats, notes)
+
+
+def _save(fig: Any, out: Path, stem: str, formats: Sequence[str], notes: Sequence[str]) -> list[Path]:
+    """Save ``fig`` as ``out/<stem>.<format>``, with ``notes`` written under it."""
+    if notes:
+        fig.supxlabel("\n".join(notes), fontsize=7, x=0.01, ha="left")
     paths = []
     for fmt in formats:
-        path = out / f"{spec.field}.{fmt}"
+        path = out / f"{stem}.{fmt}"
         fig.savefig(path, format=fmt, dpi=150)
         paths.append(path)
     return paths
@@ -270,12 +286,92 @@ def plot_all(
     out_dir: str | Path,
     report: Sequence[Metric | tuple[str, str, str]] | None = None,
     references: Sequence[Reference] = (),
+    notes: Mapping[str, Sequence[str]] | None = None,
+    log_x: bool = False,
 ) -> list[Path]:
     """Draw every :func:`plot_specs` figure as PNG and SVG into ``out_dir``; return the files written.
 
     ``report`` is the problem family's report (by default every metric of the
     summaries, labelled by its key); ``references`` a paper's numbers, each
-    drawn on its metric's figure.
+    drawn on its metric's figure; ``notes`` lines under the figure of each
+    metric key (``"objective"`` for the objective's).
     """
+    notes = notes or {}
     return [path for spec in plot_specs(report, summaries).values()
-            for path in plot_metric(summaries, out_dir, spec, references=references)]
+            for path in plot_metric(summaries, out_dir, spec, references=references, notes=notes.get(spec.field, ()),
+                                    log_x=log_x)]
+
+
+def mean_history(histories: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
+    """The mean objective after each iteration over several runs, and its confidence half-width.
+
+    A run that stopped earlier keeps its last objective for the iterations
+    it did not make (it has converged: what it returns does not change).
+
+    Examples
+    --------
+    >>> means, half_widths = mean_history([[1.0, 2.0, 3.0], [1.0, 3.0]])
+    >>> means, [round(h, 3) for h in half_widths]
+    ([1.0, 2.5, 3.0], [0.0, 6.353, 0.0])
+    """
+    kept = [list(h) for h in histories if len(h)]
+    length = max((len(h) for h in kept), default=0)
+    padded = [h + [h[-1]] * (length - len(h)) for h in kept]
+    means = [sum(h[i] for h in padded) / len(padded) for i in range(length)]
+    return means, [confidence_half_width([h[i] for h in padded]) for i in range(length)]
+
+
+def plot_convergence(records: Sequence[Record], out_dir: str | Path, *, formats: Sequence[str] = ("png", "svg"),
+                     references: Sequence[Reference] = (), notes: Sequence[str] = (),
+                     label: str = "objective") -> list[Path]:
+    """Draw ``convergence.<format>``: the mean objective after each iteration, one line and band per solver.
+
+    Only records with a ``history`` (a benchmark run with ``history=True``)
+    are drawn; one panel per sweep point.  ``references`` whose metric is
+    ``"convergence"`` are a paper's values at given iterations.  Returns the
+    files written (none when no record has a history).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    kept = [r for r in records if r.history]
+    if not kept:
+        return []
+    points = list(dict.fromkeys((r.param, r.value, r.panel) for r in kept))
+    columns = min(len(points), _PANEL_COLUMNS)
+    rows = math.ceil(len(points) / columns)
+    fig = Figure(figsize=(6.4 if columns == 1 else 4.6 * columns, 4.4 if rows == 1 else 3.8 * rows),
+                 layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(rows, columns, sharey=True, squeeze=False).ravel()
+    solvers = list(dict.fromkeys(r.solver for r in kept))
+    for ax, (param, value, panel) in zip(axes, points, strict=False):
+        for i, solver in enumerate(solvers):
+            runs = [r.history for r in kept if (r.param, r.value, r.panel, r.solver) == (param, value, panel, solver)]
+            means, errs = mean_history(runs)
+            xs = list(range(1, len(means) + 1))
+            errs = [0.0 if math.isnan(e) else e for e in errs]
+            ax.plot(xs, means, label=solver, marker=_MARKERS[i % len(_MARKERS)], color=f"C{i % 10}")
+            ax.fill_between(xs, [m - e for m, e in zip(means, errs, strict=True)],
+                            [m + e for m, e in zip(means, errs, strict=True)], color=f"C{i % 10}", alpha=0.15,
+                            linewidth=0)
+        for ref in references:
+            if ref.metric == "convergence" and ref.panel in ((), panel):
+                colour = f"C{solvers.index(ref.solver) % 10}" if ref.solver in solvers else "0.4"
+                ax.plot([x for x, _ in ref.points], [y for _, y in ref.points], linestyle="--", marker="x",
+                        label=ref.label, color=colour, alpha=0.8)
+        title = ", ".join(part for part in (f"{param}={value}" if param is not None else "", panel_text(panel))
+                          if part)
+        if title:
+            ax.set_title(title, fontsize=10)
+        ax.set_xlabel("iteration")
+        ax.grid(True, alpha=0.3)
+    for ax in axes[len(points):]:
+        ax.set_visible(False)
+    for ax in axes[::columns]:
+        ax.set_ylabel(f"{label} after the iteration")
+    axes[0].legend(fontsize=8)
+    fig.suptitle(kept[0].scenario)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return _save(fig, out, "convergence", formats, notes)

@@ -148,7 +148,9 @@ class Record:
 
     ``param`` and ``value`` are ``None`` when there is no sweep; they are
     the first swept parameter (the figures' x axis) of a grid, whose further
-    swept parameters' values are ``panel`` (empty without a grid).  ``metrics``
+    swept parameters' values are ``panel`` (empty without a grid).  ``history``
+    is the solver's objective after each outer iteration (``Result.history``)
+    when the benchmark keeps it (``history=True``), else empty.  ``metrics``
     holds the problem family's report metrics (:func:`report_of`), keyed and
     ordered as declared; a metric absent from the solver's result is NaN.
     ``message`` is one line: the solver's own message, or why the run failed
@@ -168,6 +170,7 @@ class Record:
     metrics: dict[str, float] = field(default_factory=dict)
     message: str = ""
     panel: Panel = ()
+    history: tuple[float, ...] = ()
 
 
 def is_failure(record: Record) -> bool:

@@ -253,6 +253,22 @@ def print_comparison(
     _console(console).print(table)
 
 
+def print_paper(rows: Sequence[Any], *, title: str = "paper vs semopt", console: Console | None = None) -> None:
+    """Print a preset's paper numbers beside ours (:class:`~semopt.bench.presets.PaperRow`); nothing for none."""
+    if not rows:
+        return
+    caption = "gains: mean over the sweep of 100 (a - b) / |b|, as the papers average theirs"
+    table = Table(title=title, caption=caption, min_width=len(caption))
+    table.add_column("what")
+    table.add_column("paper", justify="right")
+    table.add_column("semopt", justify="right")
+    table.add_column("source")
+    for row in rows:
+        ours = "—" if math.isnan(row.semopt) else _num(row.semopt, 3) + row.unit
+        table.add_row(row.what, _num(row.paper, 3) + row.unit, ours, row.source)
+    _console(console).print(table)
+
+
 def _show(value: Any) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 

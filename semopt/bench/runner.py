@@ -161,6 +161,10 @@ class Plan:
     panels : tuple of Sweep
         A grid's further swept parameters: every value of ``sweep`` is run
         with every combination of theirs (one figure panel per combination).
+    history : bool
+        Keep each run's ``Result.history`` (objective after each iteration) in its record.
+    preset : str or None
+        The preset this benchmark runs (:mod:`~semopt.bench.presets`), noted in the manifest.
     """
 
     scenario: str
@@ -176,6 +180,8 @@ class Plan:
     scheduler: str | None = None
     dask_workers: int | None = None
     panels: tuple[Sweep, ...] = ()
+    history: bool = False
+    preset: str | None = None
 
     @property
     def on_dask(self) -> bool:
@@ -414,6 +420,8 @@ def prepare(
     time_limit: float | None = None,
     scheduler: str | None = None,
     dask_workers: int | None = None,
+    history: bool = False,
+    metrics: Sequence[Metric | tuple[str, str, str] | str] = (),
 ) -> Plan:
     """Check a benchmark request and return its :class:`Plan`; nothing runs.
 
@@ -444,6 +452,7 @@ def prepare(
         first[one.param] = one.values[0]
     problem = scenarios.load(scenario, **first, seed=seed_list[0])
     report = report_of(problem)  # a malformed report fails here, not in a worker
+    report += _extra_metrics(metrics, report)
     # Whether each solver accepts the instances is not asked: one that refuses one is recorded `refused`.
     specs = {name: get_solver(name, problem) for name in solvers}
     if any(spec.trains for spec in specs.values()):
@@ -459,7 +468,29 @@ def prepare(
                                   if not spec.func.__module__.startswith(("semopt.", "__main__"))))
     _check_dask(scheduler, dask_workers, workers)
     return Plan(scenario, tuple(solvers), seed_list, sweeps[0] if sweeps else None, fixed, resolved, limit, workers,
-                report, modules, scheduler, dask_workers, sweeps[1:])
+                report, modules, scheduler, dask_workers, sweeps[1:], bool(history))
+
+
+def _extra_metrics(metrics: Any, report: tuple[Metric, ...]) -> tuple[Metric, ...]:
+    """Further ``Result.metrics`` keys to record after the family's report: Metrics, triples or bare keys.
+
+    A bare key is labelled by itself and counted "min"-better (the direction
+    matters only to the comparison table, which compares the report's first
+    metric).  A key already in the report is not added twice.
+    """
+    if isinstance(metrics, str) or not isinstance(metrics, Sequence):
+        raise ArgumentError(f"`metrics` must be a list of metric keys or (key, label, 'min' | 'max') triples; "
+                            f"got {metrics!r}."[:300])
+    out: list[Metric] = []
+    for entry in metrics:
+        metric = Metric(entry, entry, "min") if isinstance(entry, str) else entry
+        if not (isinstance(metric, tuple) and len(metric) == 3 and all(isinstance(x, str) for x in metric)
+                and metric[2] in ("min", "max") and metric[0]):
+            raise ArgumentError(f"`metrics` entries must be metric keys or (key, label, 'min' | 'max') triples; "
+                                f"got {entry!r}.")
+        if metric[0] not in {m.key for m in (*report, *out)}:
+            out.append(Metric(*metric))
+    return tuple(out)
 
 
 def _check_dask(scheduler: Any, dask_workers: Any, workers: int) -> None:
@@ -523,7 +554,8 @@ def execute(
         todo = tuple(s for s in plan.solvers if (point_key(value, panel), seed, s) not in have)
         if todo:
             work.append(Instance(index, plan.scenario, plan.overrides, plan.param, value, seed, todo,
-                                 options=plan.options, time_limit=plan.time_limit, metrics=keys, panel=panel))
+                                 options=plan.options, time_limit=plan.time_limit, metrics=keys, panel=panel,
+                                 history=plan.history))
     total = plan.total
     if progress is not None:
         progress(len(have), total)

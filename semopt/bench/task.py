@@ -53,6 +53,8 @@ class Instance:
         The report's metric keys: every record carries them (NaN where missing).
     panel : tuple of (str, value) pairs
         A grid's further swept parameters and their values.
+    history : bool
+        Keep each run's ``Result.history`` in its record.
     """
 
     index: int
@@ -66,6 +68,7 @@ class Instance:
     time_limit: float | None = None
     metrics: tuple[str, ...] = ()
     panel: Panel = ()
+    history: bool = False
 
 
 def one_line(text: str) -> str:
@@ -116,7 +119,8 @@ def _run_one(problem: Any, instance: Instance, solver: str) -> Record:
         message = f"{late}; {message}" if message else late
         status = Status.TIME_LIMIT
     return _record(instance, solver, status=status, feasible=result.feasible, objective=result.objective,
-                   solve_time=result.solve_time, metrics=metrics, message=one_line(message))
+                   solve_time=result.solve_time, metrics=metrics, message=one_line(message),
+                   history=tuple(float(x) for x in result.history) if instance.history else ())
 
 
 def run_instance(
