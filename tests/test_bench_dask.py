@@ -13,20 +13,20 @@ from semopt.bench import ArgumentError
 
 distributed = pytest.importorskip("distributed")
 
-SWEEP = "users=3,4"
+SWEEP = ["users=3,4", "exits=1,2"]  # a grid: the panel travels with each task too
 OVERRIDES: dict = {}
 SOLVERS = ["fa", "uc"]
 
 
 def _key(record):
     # everything but the time a run took
-    return (record.scenario, record.param, record.value, record.seed, record.solver, record.status, record.feasible,
-            record.objective, tuple(sorted(record.metrics.items())))
+    return (record.scenario, record.param, record.value, record.panel, record.seed, record.solver, record.status,
+            record.feasible, record.objective, tuple(sorted(record.metrics.items())), record.history)
 
 
 def _run(**executor):
     report = semopt.bench.run("semantic-mec", SOLVERS, seeds=2, sweep=SWEEP, overrides=OVERRIDES, quiet=True,
-                              **executor)
+                              history=True, **executor)
     return [_key(record) for record in report.records]
 
 
@@ -40,7 +40,8 @@ def test_a_local_cluster_gives_the_records_of_every_other_executor(in_process, t
     assert _run(workers=2) == in_process
     # and the journal keeps them as they come
     folder = tmp_path / "out"
-    semopt.bench.run("semantic-mec", SOLVERS, seeds=2, sweep=SWEEP, quiet=True, dask_workers=2, out=folder)
+    semopt.bench.run("semantic-mec", SOLVERS, seeds=2, sweep=SWEEP, quiet=True, dask_workers=2, out=folder,
+                     history=True)
     assert [_key(record) for record in semopt.bench.load(folder).records] == in_process
 
 

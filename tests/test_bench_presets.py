@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 
 import pytest
 
 import semopt
 from semopt.bench import PresetError, Record, presets, run_preset
 from semopt.bench.presets import Paper, Preset, ours
-from semopt.cli import main
+from semopt.cli import _bench_command, build_parser, main
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +54,7 @@ def test_preset_misuse_is_one_line_naming_what_is_wrong(argv, match, capsys: pyt
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert __import__("re").search(match, err), err
+    assert re.search(match, err), err
 
 
 def test_run_preset_refuses_what_the_preset_sets() -> None:
@@ -120,3 +121,9 @@ def test_the_catalogue_is_well_formed() -> None:
                              overrides=dict(preset.overrides), options=dict(preset.options))
         for p in preset.paper:
             assert p.solver in preset.solvers and p.source, (preset.name, p)
+
+
+def test_an_interrupted_preset_is_resumed_by_the_same_preset_command() -> None:
+    args = build_parser().parse_args(["bench", "--preset", "zheng-users", "--quick", "--seeds", "3", "--out", "R",
+                                      "--workers", "2"])
+    assert _bench_command(args) == "semopt bench --preset zheng-users --quick --seeds 3 --workers 2 --out R"
