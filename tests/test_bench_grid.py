@@ -103,3 +103,23 @@ def test_panels_draw_their_own_curves_and_the_papers_numbers(tmp_path) -> None:
     (svg,) = plot_metric(summarize(records), tmp_path, "mean_delay", formats=("svg",), references=[paper])
     text = svg.read_text()
     assert text.count("paper: FA") == 1  # drawn on its panel, named once in the one legend
+
+
+def test_a_folder_from_before_grids_still_loads_and_resumes(tmp_path) -> None:
+    first = run("semantic-mec", ["fa"], seeds=2, sweep="users=3,4", overrides=SMALL, out=tmp_path, quiet=True)
+    # Written before grids and histories: no panel or history column, no such keys in the manifest.
+    rows = list(csv.reader(io.StringIO((tmp_path / "records.csv").read_text(), newline="")))
+    cut = rows[0].index("panel")
+    with (tmp_path / "records.csv").open("w", newline="") as fh:
+        csv.writer(fh).writerows(row[:cut] for row in rows)
+    manifest = (tmp_path / "bench.json").read_text()
+    for key in ("panels", "history", "preset"):
+        manifest = manifest.replace(f'"{key}": null,\n', "").replace(f'  "{key}": null,\n', "")
+    (tmp_path / "bench.json").write_text(manifest)
+    assert '"panels"' not in manifest
+    assert [(r.value, r.panel, r.history, r.objective) for r in load(tmp_path).records] == [
+        (r.value, (), (), r.objective) for r in first.records]
+    out = io.StringIO()
+    run("semantic-mec", ["fa"], seeds=2, sweep="users=3,4", overrides=SMALL, out=tmp_path,
+        console=Console(file=out, width=200))
+    assert "skipped 4 of 4 runs" in out.getvalue()

@@ -298,7 +298,10 @@ def _figures(folder: str | Path, records: Sequence[Record], summaries: Sequence[
     notes = presets.figure_notes(spec, presets.paper_rows(spec, records))
     references = presets.references(spec)
     return (plot_all(summaries, folder, report, references=references, notes=notes, log_x=spec.log_x)
-            + plot_convergence(records, folder, references=references, notes=notes.get("convergence", ())))
+            # A convergence figure is the objective's too: its gains are written under both.
+            + plot_convergence(records, folder, references=references,
+                               notes=[*notes.get("convergence", ()), *(notes.get("objective", ()) if spec.history
+                                                                       else ())]))
 
 
 def _report(name: str, records: list[Record], report: tuple[Metric, ...], wall_time: float,

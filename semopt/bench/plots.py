@@ -122,6 +122,22 @@ def _half_widths(spec: PlotSpec, rows: Sequence[Summary]) -> list[float]:
     return [math.nan] * len(rows)
 
 
+def _panel_grid(count: int) -> tuple[Any, Any, int]:
+    """A figure of ``count`` panels sharing the y axis, up to three a row: (figure, flat axes, columns).
+
+    A bare :class:`~matplotlib.figure.Figure` on the Agg canvas: no pyplot, no global backend switched.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    columns = min(count, _PANEL_COLUMNS)
+    rows = math.ceil(count / columns)
+    fig = Figure(figsize=(6.4 if columns == 1 else 4.6 * columns, 4.4 if rows == 1 else 3.8 * rows),
+                 layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(rows, columns, sharey=True, squeeze=False).ravel(), columns
+
+
 def _draw_panel(ax: Any, rows: Sequence[Summary], spec: PlotSpec, colours: dict[str, Any],
                 references: Sequence[Reference]) -> bool:
     """One panel: a line per solver with its confidence band, the paper's lines dashed; whether a point is flagged."""
@@ -211,20 +227,12 @@ def plot_metric(
     axis, titled by their values.  Missing confidence intervals (fewer than
     two seeds) are drawn as none.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     if isinstance(spec, str):
         spec = plot_specs(None, summaries)[spec]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     panels = list(dict.fromkeys(s.panel for s in summaries)) or [()]
-    columns = min(len(panels), _PANEL_COLUMNS)
-    rows = math.ceil(len(panels) / columns)
-    fig = Figure(figsize=(6.4 if columns == 1 else 4.6 * columns, 4.4 if rows == 1 else 3.8 * rows),
-                 layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(rows, columns, sharey=True, squeeze=False).ravel()
+    fig, axes, columns = _panel_grid(len(panels))
     solvers = list(dict.fromkeys(s.solver for s in summaries))
     palette = [f"C{i}" for i in range(10)]
     colours = {solver: palette[i % len(palette)] for i, solver in enumerate(solvers)}
@@ -331,19 +339,11 @@ def plot_convergence(records: Sequence[Record], out_dir: str | Path, *, formats:
     ``"convergence"`` are a paper's values at given iterations.  Returns the
     files written (none when no record has a history).
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     kept = [r for r in records if r.history]
     if not kept:
         return []
     points = list(dict.fromkeys((r.param, r.value, r.panel) for r in kept))
-    columns = min(len(points), _PANEL_COLUMNS)
-    rows = math.ceil(len(points) / columns)
-    fig = Figure(figsize=(6.4 if columns == 1 else 4.6 * columns, 4.4 if rows == 1 else 3.8 * rows),
-                 layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(rows, columns, sharey=True, squeeze=False).ravel()
+    fig, axes, columns = _panel_grid(len(points))
     solvers = list(dict.fromkeys(r.solver for r in kept))
     for ax, (param, value, panel) in zip(axes, points, strict=False):
         for i, solver in enumerate(solvers):

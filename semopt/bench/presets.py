@@ -401,13 +401,16 @@ _SPLIT_NOTE = ("The survey of Zhang et al. prints no numbers; the figure is Neur
                "activations on the uplink (semopt/scenarios/split.py gives the sources). One user, so one seed: "
                "the instance has no randomness. VGG-16 and ResNet-50 jump from all-device to all-edge.")
 
+_CUT = (("device_share", "layers on the device (share)", "max"),)
+"""The chosen cut, as the share of the network's layers run on the device."""
+
 _PRESETS += (
     Preset(
         "split-bandwidth", "Zhang et al. [003] Sec. 3.2, Neurosurgeon/DADS figure",
         "split inference: latency and the chosen cut (device share of layers) against the uplink rate, per network",
         "split-alexnet", ("mincut", "greedy", "milp"),
         sweeps=("bandwidth=1e6,2e6,5e6,10e6,20e6,30e6,50e6,100e6", "network=alexnet,mobilenet-v2,resnet18,googlenet"),
-        seeds=1, metrics=(("device_share", "layers on the device (share)", "max"),), log_x=True,
+        seeds=1, metrics=_CUT, log_x=True,
         quick={"sweeps": ("bandwidth=2e6,10e6,50e6", "network=alexnet,mobilenet-v2"), "solvers": ("mincut", "greedy")},
         notes=_SPLIT_NOTE),
     Preset(
@@ -415,7 +418,7 @@ _PRESETS += (
         "split inference: latency against the device energy budget (Lagrangian relaxation, MILP, unconstrained cut)",
         "split-alexnet", ("lagrangian", "milp", "mincut"),
         sweeps=("energy_budget=0.02,0.03,0.05,0.08,0.12,0.2,0.3", "network=alexnet,mobilenet-v2"),
-        seeds=1, metrics=(("device_share", "layers on the device (share)", "max"),), log_x=True,
+        seeds=1, metrics=_CUT, log_x=True,
         quick={"sweeps": ("energy_budget=0.03,0.3", "network=alexnet"), "solvers": ("lagrangian", "mincut")},
         notes=_SPLIT_NOTE + " mincut minimises latency alone: under a tight budget its cut is infeasible (hollow)."),
 )
