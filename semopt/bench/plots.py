@@ -139,7 +139,7 @@ def _panel_grid(count: int) -> tuple[Any, Any, int]:
 
 
 def _draw_panel(ax: Any, rows: Sequence[Summary], spec: PlotSpec, colours: dict[str, Any],
-                references: Sequence[Reference]) -> bool:
+                references: Sequence[Reference], log_x: bool = False) -> bool:
     """One panel: a line per solver with its confidence band, the paper's lines dashed; whether a point is flagged."""
     solvers = list(dict.fromkeys(s.solver for s in rows))
     param = next((s.param for s in rows if s.param is not None), None)
@@ -176,8 +176,12 @@ def _draw_panel(ax: Any, rows: Sequence[Summary], spec: PlotSpec, colours: dict[
         ax.plot(xs, [y for _, y in ref.points], linestyle="--", marker="x", label=ref.label,
                 color=colours.get(ref.solver, "0.4"), alpha=0.8)
     values: list[Any] = list(dict.fromkeys(s.value for s in rows))
+    if log_x:
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter("")  # the swept values below are the labels, not 2x10^-2, 3x10^-2...
     if param is not None and _numeric(values) and len(values) <= _MAX_TICKS:
-        ax.set_xticks(values)  # ticks at the swept values, as in the papers' figures
+        # Ticks at the swept values, as in the papers' figures, written short: 2e+07, 0.03.
+        ax.set_xticks(values, [f"{v:g}" for v in values])
     ax.set_xlabel(param if param is not None else "solver")
     ax.grid(True, alpha=0.3)
     return flagged
@@ -240,9 +244,7 @@ def plot_metric(
     for ax, panel in zip(axes, panels, strict=False):
         mine = [s for s in summaries if s.panel == panel]
         refs = [r for r in references if r.metric == spec.field and r.panel in ((), panel)]
-        flagged = _draw_panel(ax, mine, spec, colours, refs) or flagged
-        if log_x:
-            ax.set_xscale("log")
+        flagged = _draw_panel(ax, mine, spec, colours, refs, log_x) or flagged
         if panel:
             ax.set_title(panel_text(panel), fontsize=10)
     for ax in axes[len(panels):]:
