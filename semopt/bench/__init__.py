@@ -297,9 +297,10 @@ def _figures(folder: str | Path, records: Sequence[Record], summaries: Sequence[
     spec = presets.get(preset)
     notes = presets.figure_notes(spec, presets.paper_rows(spec, records))
     references = presets.references(spec)
-    return (plot_all(summaries, folder, report, references=references, notes=notes, log_x=spec.log_x)
+    title = f"{spec.figure}: {spec.name}"
+    return (plot_all(summaries, folder, report, references=references, notes=notes, log_x=spec.log_x, title=title)
             # A convergence figure is the objective's too: its gains are written under both.
-            + plot_convergence(records, folder, references=references,
+            + plot_convergence(records, folder, references=references, title=title,
                                notes=[*notes.get("convergence", ()), *(notes.get("objective", ()) if spec.history
                                                                        else ())]))
 

@@ -22,7 +22,7 @@ from semopt.bench.records import Metric, Panel, Record, panel_text
 from semopt.bench.stats import Summary, confidence_half_width
 
 __all__ = ["PlotSpec", "Reference", "OBJECTIVE", "plot_specs", "plot_metric", "plot_all", "point_flags",
-           "plot_convergence", "mean_history"]
+           "plot_convergence", "mean_history", "tick_label"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,20 @@ def _half_widths(spec: PlotSpec, rows: Sequence[Summary]) -> list[float]:
     return [math.nan] * len(rows)
 
 
+def tick_label(value: float) -> str:
+    """A swept value as an axis tick, short: SI prefixes from a thousand up, ``%g`` below.
+
+    Examples
+    --------
+    >>> [tick_label(v) for v in (0.025, 5, 2e6, 1.96608e12, 30e6)]
+    ['0.025', '5', '2M', '1.97T', '30M']
+    """
+    for scale, prefix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{prefix}"
+    return f"{value:g}"
+
+
 def _panel_grid(count: int) -> tuple[Any, Any, int]:
     """A figure of ``count`` panels sharing the y axis, up to three a row: (figure, flat axes, columns).
 
@@ -180,8 +194,7 @@ def _draw_panel(ax: Any, rows: Sequence[Summary], spec: PlotSpec, colours: dict[
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter("")  # the swept values below are the labels, not 2x10^-2, 3x10^-2...
     if param is not None and _numeric(values) and len(values) <= _MAX_TICKS:
-        # Ticks at the swept values, as in the papers' figures, written short: 2e+07, 0.03.
-        ax.set_xticks(values, [f"{v:g}" for v in values])
+        ax.set_xticks(values, [tick_label(v) for v in values])  # at the swept values, as in the papers' figures
     ax.set_xlabel(param if param is not None else "solver")
     ax.grid(True, alpha=0.3)
     return flagged
@@ -196,6 +209,7 @@ def plot_metric(
     references: Sequence[Reference] = (),
     notes: Sequence[str] = (),
     log_x: bool = False,
+    title: str | None = None,
 ) -> list[Path]:
     """Draw one figure and save it as ``out_dir/<spec.field>.<format>`` for each format.
 
@@ -216,6 +230,8 @@ def plot_metric(
         Lines written under the figure (a preset's paper numbers beside ours).
     log_x : bool, default False
         A log-scale x axis (for a sweep over decades).
+    title : str, optional
+        The figure's title (default: the scenario's name).
 
     Returns
     -------
@@ -258,8 +274,9 @@ def plot_metric(
             named.setdefault(label, handle)
     axes[0].legend(list(named.values()), list(named), fontsize=8)
     if summaries:
-        fig.suptitle(summaries[0].scenario + ("\n(hollow: not every run feasible; k failed: runs without an answer)"
-                                              if flagged else ""), fontsize=10 if flagged else 12)
+        fig.suptitle((title or summaries[0].scenario)
+                     + ("\n(hollow: not every run feasible; k failed: runs without an answer)" if flagged else ""),
+                     fontsize=10 if flagged else 12)
     return _save(fig, out, spec.field, formats, notes)
 
 
@@ -298,6 +315,7 @@ def plot_all(
     references: Sequence[Reference] = (),
     notes: Mapping[str, Sequence[str]] | None = None,
     log_x: bool = False,
+    title: str | None = None,
 ) -> list[Path]:
     """Draw every :func:`plot_specs` figure as PNG and SVG into ``out_dir``; return the files written.
 
@@ -309,7 +327,7 @@ def plot_all(
     notes = notes or {}
     return [path for spec in plot_specs(report, summaries).values()
             for path in plot_metric(summaries, out_dir, spec, references=references, notes=notes.get(spec.field, ()),
-                                    log_x=log_x)]
+                                    log_x=log_x, title=title)]
 
 
 def mean_history(histories: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
@@ -333,7 +351,7 @@ def mean_history(histories: Sequence[Sequence[float]]) -> tuple[list[float], lis
 
 def plot_convergence(records: Sequence[Record], out_dir: str | Path, *, formats: Sequence[str] = ("png", "svg"),
                      references: Sequence[Reference] = (), notes: Sequence[str] = (),
-                     label: str = "objective") -> list[Path]:
+                     label: str = "objective", title: str | None = None) -> list[Path]:
     """Draw ``convergence.<format>``: the mean objective after each iteration, one line and band per solver.
 
     Only records with a ``history`` (a benchmark run with ``history=True``)
@@ -373,7 +391,7 @@ def plot_convergence(records: Sequence[Record], out_dir: str | Path, *, formats:
     for ax in axes[::columns]:
         ax.set_ylabel(f"{label} after the iteration")
     axes[0].legend(fontsize=8)
-    fig.suptitle(kept[0].scenario)
+    fig.suptitle(title or kept[0].scenario)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     return _save(fig, out, "convergence", formats, notes)

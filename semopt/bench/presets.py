@@ -262,11 +262,12 @@ def _zheng_gains(figure: str, line: int, gains: Mapping[str, float], m_effect: f
 
 def _zheng(name: str, fig: int, summary: str, sweep: str, quick_sweep: str, solvers: tuple[str, ...],
            gains: Mapping[str, float], m_effect: float, line: int, **extra: Any) -> Preset:
+    # Quick: 2 BSs with 8 subcarriers, and 6 users unless the users are swept.
+    size = dict(_ZHENG_QUICK_SIZE) if sweep.startswith("users=") else {"users": 6, **_ZHENG_QUICK_SIZE}
     return Preset(
         name, f"Zheng et al. [002], Fig. {fig}", summary, "semantic-mec", solvers,
         sweeps=(sweep, "exits=3,1"), seeds=20,
-        quick={"sweeps": (quick_sweep, "exits=3,1"), "overrides": {"users": 6, **_ZHENG_QUICK_SIZE}
-               if not quick_sweep.startswith("users") else _ZHENG_QUICK_SIZE, "seeds": 2},
+        quick={"sweeps": (quick_sweep, "exits=3,1"), "overrides": size, "seeds": 2},
         paper=_zheng_gains(f"Fig. {fig}", line, gains, m_effect), notes=_ZHENG_NOTE, **extra)
 
 
