@@ -19,6 +19,12 @@ SMALL = {"base_stations": 2, "subcarriers": 4}
 GRID = [parse_sweep("users=3,4"), parse_sweep("exits=1,2"), parse_sweep("edge_capacity=1e9,2e9")]
 
 
+@pytest.fixture
+def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Figures cost a second each; the tests that read a folder's CSV files skip them."""
+    monkeypatch.setattr(semopt.bench, "_figures", lambda *args, **kwargs: [])
+
+
 def test_every_combination_runs_on_the_instance_it_names() -> None:
     records = run_bench("semantic-mec", ["fa", "uc"], seeds=2, sweep=GRID, overrides=SMALL)
     assert len(records) == 2 * 2 * 2 * 2 * 2
@@ -41,7 +47,7 @@ def test_a_grid_is_the_same_on_every_executor() -> None:
     assert strip == [(r.value, r.panel, r.seed, r.solver, r.objective, r.metrics) for r in two]
 
 
-def test_a_grid_folder_reads_back_typed_and_resumes(tmp_path) -> None:
+def test_a_grid_folder_reads_back_typed_and_resumes(tmp_path, no_figures) -> None:
     grid = [parse_sweep("users=3"), Sweep("edge_capacity", (1.0e9, 2e9)), Sweep("fading", (True, False))]
     first = run("semantic-mec", ["fa"], seeds=2, sweep=grid, overrides=SMALL, out=tmp_path, quiet=True)
     again = load(tmp_path)
@@ -105,7 +111,7 @@ def test_panels_draw_their_own_curves_and_the_papers_numbers(tmp_path) -> None:
     assert text.count("paper: FA") == 1  # drawn on its panel, named once in the one legend
 
 
-def test_a_folder_from_before_grids_still_loads_and_resumes(tmp_path) -> None:
+def test_a_folder_from_before_grids_still_loads_and_resumes(tmp_path, no_figures) -> None:
     first = run("semantic-mec", ["fa"], seeds=2, sweep="users=3,4", overrides=SMALL, out=tmp_path, quiet=True)
     # Written before grids and histories: no panel or history column, no such keys in the manifest.
     rows = list(csv.reader(io.StringIO((tmp_path / "records.csv").read_text(), newline="")))
