@@ -31,7 +31,6 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import math
 import os
@@ -253,12 +252,14 @@ class BenchReport:
 
 
 def save(out: str | Path, records: Sequence[Record], summaries: Sequence[Summary],
-         comparisons: Sequence[Comparison], report: Sequence[Metric], preset: str | None = None) -> list[Path]:
+         comparisons: Sequence[Comparison], report: Sequence[Metric], preset: str | None = None,
+         paper: Sequence[PaperRow] | None = None) -> list[Path]:
     """Write ``records.csv``, ``summary.csv``, ``comparison.csv`` and the plots into ``out``; return the files.
 
     Each CSV file is replaced atomically, so a journal being rewritten in
     order is never half there.  With a ``preset``, ``paper.csv`` holds its
-    paper numbers beside ours, and the figures show them.
+    paper numbers beside ours (``paper``, or read from ``records``), and the
+    figures show them.
 
     Raises
     ------
@@ -275,8 +276,9 @@ def save(out: str | Path, records: Sequence[Record], summaries: Sequence[Summary
             write_csv(folder / "comparison.csv", Comparison, comparisons),
         ]
         if preset is not None:
-            paths.append(write_csv(folder / "paper.csv", PaperRow, presets.paper_rows(presets.get(preset), records)))
-        return paths + _figures(folder, records, summaries, report, preset)
+            paper = paper if paper is not None else presets.paper_rows(presets.get(preset), records)
+            paths.append(write_csv(folder / "paper.csv", PaperRow, paper))
+        return paths + _figures(folder, records, summaries, report, preset, paper or ())
     except OSError as exc:
         raise ArgumentError(f"Cannot write the results into {str(out)!r}: {exc}.") from None
 
@@ -290,12 +292,12 @@ def console_for_output() -> Console:
 
 
 def _figures(folder: str | Path, records: Sequence[Record], summaries: Sequence[Summary],
-             report: Sequence[Metric] | None, preset: str | None) -> list[Path]:
-    """Every figure of a benchmark, a preset's with its paper numbers: the metrics', then the convergence."""
+             report: Sequence[Metric] | None, preset: str | None, paper: Sequence[PaperRow] = ()) -> list[Path]:
+    """Every figure of a benchmark (a preset's with its ``paper`` numbers): the metrics', then the convergence."""
     if preset is None:
         return plot_all(summaries, folder, report) + plot_convergence(records, folder)
     spec = presets.get(preset)
-    notes = presets.figure_notes(spec, presets.paper_rows(spec, records))
+    notes = presets.figure_notes(spec, paper)
     references = presets.references(spec)
     title = f"{spec.figure}: {spec.name}"
     return (plot_all(summaries, folder, report, references=references, notes=notes, log_x=spec.log_x, title=title)
@@ -419,8 +421,7 @@ def run(
     name, fixed = scenarios.resolve(scenario, overrides)
     plan = prepare(name, solvers, seeds=seeds, sweep=_sweeps(sweep),
                    overrides=fixed, workers=workers, options=options, time_limit=time_limit, scheduler=scheduler,
-                   dask_workers=dask_workers, history=history, metrics=metrics)
-    plan = dataclasses.replace(plan, preset=preset)
+                   dask_workers=dask_workers, history=history, metrics=metrics, preset=preset)
     if retry_failed and out is None:
         raise ArgumentError("`retry_failed` reruns the failed runs of an `out` folder; give `out`.")
     console = console if console is not None else console_for_output()
@@ -462,7 +463,8 @@ def run(
     if journal is not None:
         journal.close(elapsed)
         result.files = [journal.folder / MANIFEST,
-                        *save(journal.folder, records, result.summaries, result.comparisons, plan.report, preset)]
+                        *save(journal.folder, records, result.summaries, result.comparisons, plan.report, preset,
+                              result.paper)]
     if not quiet:
         result.print(console)
     return result
@@ -510,12 +512,12 @@ def plot(source: BenchReport | str | Path | Sequence[Record], out_dir: str | Pat
         folder = Path(source)
         loaded = load(folder)
         return _figures(out_dir if out_dir is not None else folder, loaded.records, loaded.summaries,
-                        report if report is not None else loaded.report, loaded.preset)
+                        report if report is not None else loaded.report, loaded.preset, loaded.paper)
     if out_dir is None:
         raise SemoptError("`out_dir` is needed to plot a report or records (a folder source defaults to itself).")
     if isinstance(source, BenchReport):
         return _figures(out_dir, source.records, source.summaries,
-                        report if report is not None else source.report, source.preset)
+                        report if report is not None else source.report, source.preset, source.paper)
     records = list(source)
     return _figures(out_dir, records, summarize(records), report, None)
 

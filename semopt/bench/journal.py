@@ -137,8 +137,9 @@ def _sweeps(manifest: dict[str, Any] | None, key: str) -> list[Sweep]:
             if isinstance(e, dict) and "param" in e and isinstance(e.get("values"), list)]
 
 
-def _panel(text: str, panels: Mapping[str, Sequence[Scalar]], where: str) -> Panel:
-    """A ``panel`` cell read back: each value typed as the manifest's sweep gives it, else parsed."""
+def _panel(text: str, panels: Mapping[str, Mapping[str, Scalar]], where: str) -> Panel:
+    """A ``panel`` cell read back: each value typed as the manifest's sweep gives it (``panels``: param ->
+    cell text -> value), else parsed."""
     if not text:
         return ()
     pairs = []
@@ -146,8 +147,8 @@ def _panel(text: str, panels: Mapping[str, Sequence[Scalar]], where: str) -> Pan
         param, sep, value = item.partition("=")
         if not sep or not param:
             raise JournalError(f"{where}: panel {text!r} is not 'param=value; ...'.")
-        by_text = {cell_text(v): v for v in panels.get(param, ())}
-        pairs.append((param, by_text.get(value, parse_value(value))))
+        known = panels.get(param, {})
+        pairs.append((param, known[value] if value in known else parse_value(value)))
     return tuple(pairs)
 
 
@@ -207,17 +208,18 @@ def read_records(path: Path, values: Sequence[Scalar] = (),
     tail = [name for name in _TRAILING if name in header]  # no metric takes a field's name (export.columns)
     metrics = [name for name in header[len(_FIXED):] if name not in _TRAILING]
     by_text = {cell_text(value): value for value in values}
+    panel_text = {param: {cell_text(v): v for v in given} for param, given in (panels or {}).items()}
     kept: dict[RunKey, Record] = {}
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise JournalError(f"{where!r}, line {line}: {len(row)} cells where the header has {len(header)}.")
-        record = _record(row, header, metrics, tail, by_text, panels or {}, f"{where!r}, line {line}")
+        record = _record(row, header, metrics, tail, by_text, panel_text, f"{where!r}, line {line}")
         kept[run_key(record)] = record
     return metrics, list(kept.values()), cut
 
 
 def _record(row: list[str], header: list[str], metrics: list[str], tail: list[str],
-            by_text: dict[str, Scalar], panels: Mapping[str, Sequence[Scalar]], where: str) -> Record:
+            by_text: dict[str, Scalar], panels: Mapping[str, Mapping[str, Scalar]], where: str) -> Record:
     cell = dict(zip(header, row, strict=True))
 
     def number(name: str, kind: type = float) -> Any:

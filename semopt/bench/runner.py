@@ -422,6 +422,7 @@ def prepare(
     dask_workers: int | None = None,
     history: bool = False,
     metrics: Sequence[Metric | tuple[str, str, str] | str] = (),
+    preset: str | None = None,
 ) -> Plan:
     """Check a benchmark request and return its :class:`Plan`; nothing runs.
 
@@ -468,7 +469,7 @@ def prepare(
                                   if not spec.func.__module__.startswith(("semopt.", "__main__"))))
     _check_dask(scheduler, dask_workers, workers)
     return Plan(scenario, tuple(solvers), seed_list, sweeps[0] if sweeps else None, fixed, resolved, limit, workers,
-                report, modules, scheduler, dask_workers, sweeps[1:], bool(history))
+                report, modules, scheduler, dask_workers, sweeps[1:], bool(history), preset)
 
 
 def _extra_metrics(metrics: Any, report: tuple[Metric, ...]) -> tuple[Metric, ...]:
